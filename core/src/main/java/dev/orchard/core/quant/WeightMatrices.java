@@ -1,0 +1,32 @@
+package dev.orchard.core.quant;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/** Creates {@link WeightMatrix} views over encoded bytes, and encodes float matrices. */
+public final class WeightMatrices {
+
+    private WeightMatrices() {
+    }
+
+    /** A view of {@code data} (exactly {@code rows * encoding.bytesFor(cols)} bytes) as a matrix; no copy. */
+    public static WeightMatrix wrap(Encoding encoding, MemorySegment data, int rows, int cols) {
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
+        }
+        return switch (encoding) {
+            case F32 -> new F32Matrix(data, rows, cols);
+            case F16 -> new F16Matrix(data, rows, cols);
+            case BF16 -> new BF16Matrix(data, rows, cols);
+            case Q8_0 -> new Q8_0Matrix(data, rows, cols);
+            case Q4_0 -> new Q4_0Matrix(data, rows, cols);
+        };
+    }
+
+    /** Encodes a row-major float matrix into a new off-heap segment in {@code encoding}. */
+    public static WeightMatrix encode(Encoding encoding, float[] values, int rows, int cols) {
+        MemorySegment segment = Arena.ofAuto().allocate(rows * encoding.bytesFor(cols), 64);
+        Quantizer.encode(encoding, values, 0, (long) rows * cols, segment, 0);
+        return wrap(encoding, segment, rows, cols);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.orchard.core.quant;
+
+/**
+ * A frozen {@code rows x cols} weight matrix in some {@link Encoding}, usually a slice of a memory-mapped file.
+ * Row {@code r} holds output feature {@code r}: {@code y = W x} has {@code rows} elements.
+ *
+ * <p>The model never branches on the encoding: every linear layer is a {@code WeightMatrix}.
+ * Implementations are immutable and safe to share between threads.
+ */
+public interface WeightMatrix {
+
+    int rows();
+
+    int cols();
+
+    Encoding encoding();
+
+    /** Bytes of weight data (what one full mat-vec reads). */
+    long byteSize();
+
+    /** {@code out[r] = sum_c W[r][c] * x[c]} for every row; splits rows across the shared worker threads. */
+    void matVec(float[] x, float[] out);
+
+    /**
+     * Batched product for prefill: {@code x} holds {@code n} input vectors of {@code cols()} floats back to back,
+     * {@code out} receives {@code n} output vectors of {@code rows()} floats.
+     */
+    void matMul(float[] x, int n, float[] out);
+
+    /** Writes the dequantized row {@code r} into {@code dst[offset .. offset + cols())}. */
+    void row(int r, float[] dst, int offset);
+
+    /** The whole matrix dequantized, row-major (for tests, merges and training; allocates). */
+    default float[] dequantize() {
+        float[] all = new float[Math.multiplyExact(rows(), cols())];
+        for (int r = 0; r < rows(); r++) {
+            row(r, all, r * cols());
+        }
+        return all;
+    }
+}
