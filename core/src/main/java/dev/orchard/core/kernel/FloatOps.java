@@ -1,0 +1,97 @@
+package dev.orchard.core.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Element-wise and reduction kernels over float arrays used by the forward pass: dot, axpy, RMSNorm, softmax,
+ * SwiGLU. Each has a Vector API body with a scalar tail; the scalar twins live in {@link FloatOpsScalar}.
+ */
+public final class FloatOps {
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    private FloatOps() {
+    }
+
+    /** {@code sum_i a[ao + i] * b[bo + i]} for {@code i < n}. */
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        int bound = F.loopBound(n);
+        for (; i < bound; i += F.length()) {
+            acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
+    }
+
+    /** {@code y[yo + i] += alpha * x[xo + i]} for {@code i < n}. */
+    public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        int bound = F.loopBound(n);
+        FloatVector va = FloatVector.broadcast(F, alpha);
+        for (; i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, xo + i).fma(va, FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    /** {@code y[i] += x[i]} over the whole of {@code x}. */
+    public static void add(float[] x, float[] y, int n) {
+        int i = 0;
+        int bound = F.loopBound(n);
+        for (; i < bound; i += F.length()) {
+            FloatVector.fromArray(F, y, i).add(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            y[i] += x[i];
+        }
+    }
+
+    /** {@code out[oo + i] = x[xo + i] / rms(x) * weight[i]}, rms over {@code n} elements with {@code eps}. */
+    public static void rmsNorm(float[] out, int oo, float[] x, int xo, float[] weight, int n, float eps) {
+        float ss = dot(x, xo, x, xo, n);
+        float scale = (float) (1.0 / Math.sqrt(ss / n + eps));
+        int i = 0;
+        int bound = F.loopBound(n);
+        for (; i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, xo + i).mul(scale).mul(FloatVector.fromArray(F, weight, i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = x[xo + i] * scale * weight[i];
+        }
+    }
+
+    /** In-place softmax over {@code x[offset .. offset + n)}. */
+    public static void softmax(float[] x, int offset, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[offset + i]);
+        }
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[offset + i] - max);
+            x[offset + i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = 0; i < n; i++) {
+            x[offset + i] *= inv;
+        }
+    }
+
+    /** SwiGLU in place: {@code gate[i] = silu(gate[i]) * up[i]}. */
+    public static void swiglu(float[] gate, float[] up, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+}
