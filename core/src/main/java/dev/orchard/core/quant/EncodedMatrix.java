@@ -19,7 +19,10 @@ abstract class EncodedMatrix implements WeightMatrix {
     /** Below this many tokens, matMul runs mat-vecs (each token's own dot products) instead of tiles. */
     static final int MIN_TILED_TOKENS = 4;
 
-    private static final ThreadLocal<float[][]> TILE = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Per-thread float buffers: one for {@link #matMul}'s decoded tiles, one for kernels that decode rows. */
+    static final int SCRATCH_TILE = 0;
+    static final int SCRATCH_DOT = 1;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     final MemorySegment data;
     final int rows;
@@ -126,7 +129,7 @@ abstract class EncodedMatrix implements WeightMatrix {
     /** Decodes {@link #TILE_ROWS} rows at a time to floats and multiplies them with all {@code n} inputs. */
     void matMulTiled(float[] x, int n, float[] out) {
         Parallel.forRange(rows, TILE_ROWS * 2, (start, end) -> {
-            float[] tile = tile(TILE_ROWS * cols);
+            float[] tile = scratch(SCRATCH_TILE, TILE_ROWS * cols);
             for (int r0 = start; r0 < end; r0 += TILE_ROWS) {
                 int count = Math.min(TILE_ROWS, end - r0);
                 decodeRows(r0, count, tile);
@@ -135,12 +138,13 @@ abstract class EncodedMatrix implements WeightMatrix {
         });
     }
 
-    static float[] tile(int size) {
-        float[][] holder = TILE.get();
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
+    /** This thread's buffer {@code slot}, at least {@code size} long. */
+    static float[] scratch(int slot, int size) {
+        float[][] holder = SCRATCH.get();
+        if (holder[slot].length < size) {
+            holder[slot] = new float[size];
         }
-        return holder[0];
+        return holder[slot];
     }
 
     void checkVec(float[] x, float[] out) {
