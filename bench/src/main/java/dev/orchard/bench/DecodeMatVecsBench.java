@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * out, so this is the matrix part of the per-token time (an upper bound on tokens/s).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)

@@ -19,14 +19,14 @@ import java.util.concurrent.TimeUnit;
 
 /** Batched prefill: one mat-mul of a 135M-shaped matrix with n input vectors. Divide by n for the per-token cost. */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
 public class MatMulBench {
 
-    @Param({"576x576", "1536x576", "576x1536"})
+    @Param({"576x576", "192x576", "1536x576", "576x1536"})
     public String shape;
 
     @Param({"F16", "Q8_0", "Q4_0"})

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * they do in a real forward pass. Bytes per second = weight bytes / time; compare with the read roofline.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)

@@ -1,6 +1,5 @@
 package dev.orchard.core.quant;
 
-import dev.orchard.core.kernel.Parallel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -74,13 +73,8 @@ final class Q8_0Matrix extends EncodedMatrix {
     }
 
     @Override
-    void matVecVector(float[] x, int xOffset, float[] out, int outOffset) {
-        if (path != KernelPath.VECTOR_INT8) {
-            super.matVecVector(x, xOffset, out, outOffset);
-            return;
-        }
-        Q8Activations a = Q8Activations.forCurrentThread().quantize(x, xOffset, cols, 1);
-        Parallel.forRange(rows, GRAIN, (start, end) -> dotRowsInt8(start, end, a, out, outOffset));
+    boolean int8() {
+        return path == KernelPath.VECTOR_INT8;
     }
 
     /**
@@ -89,6 +83,7 @@ final class Q8_0Matrix extends EncodedMatrix {
      * converted to float and scaled once by the product of the two block scales. Four rows at a time share the
      * activation loads and give the processor two independent accumulator chains.
      */
+    @Override
     void dotRowsInt8(int start, int end, Q8Activations a, float[] out, int outOffset) {
         int r = start;
         for (; r + 2 <= end; r += 2) {
