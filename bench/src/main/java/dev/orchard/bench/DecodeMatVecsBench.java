@@ -1,6 +1,7 @@
 package dev.orchard.bench;
 
 import dev.orchard.core.kernel.Parallel;
+import dev.orchard.core.quant.WeightMatrices;
 import dev.orchard.core.quant.WeightMatrix;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,6 +44,11 @@ public class DecodeMatVecsBench {
     private float[] outHidden;
     private float[] outFfn;
     private float[] logits;
+    private final float[] q = new float[Shapes.HIDDEN];
+    private final float[] k = new float[Shapes.KV];
+    private final float[] v = new float[Shapes.KV];
+    private final float[] gate = new float[Shapes.FFN];
+    private final float[] up = new float[Shapes.FFN];
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -69,6 +75,7 @@ public class DecodeMatVecsBench {
         return sum;
     }
 
+    /** Each matrix on its own: seven parallel jobs per layer. */
     @Benchmark
     public float[] token() {
         for (WeightMatrix m : layers) {
@@ -77,6 +84,22 @@ public class DecodeMatVecsBench {
             } else {
                 m.matVec(ffn, outFfn);
             }
+        }
+        output.matVec(hidden, logits);
+        return logits;
+    }
+
+    /** As the model should call them: q, k, v fused and gate, up fused, so four parallel jobs per layer. */
+    @Benchmark
+    public float[] tokenFused() {
+        float[][] qkvOut = {q, k, v};
+        float[][] gateUpOut = {gate, up};
+        for (int l = 0; l < Shapes.LAYERS; l++) {
+            int at = l * Shapes.LAYER.length;
+            WeightMatrices.matVec(hidden, new WeightMatrix[] {layers[at], layers[at + 1], layers[at + 2]}, qkvOut);
+            layers[at + 3].matVec(q, outHidden);
+            WeightMatrices.matVec(hidden, new WeightMatrix[] {layers[at + 4], layers[at + 5]}, gateUpOut);
+            layers[at + 6].matVec(ffn, outFfn);
         }
         output.matVec(hidden, logits);
         return logits;
