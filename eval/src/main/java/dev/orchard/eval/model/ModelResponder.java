@@ -10,8 +10,14 @@ import dev.orchard.core.model.Session;
 import dev.orchard.core.tokenizer.ChatMessage;
 import dev.orchard.core.tokenizer.ChatTemplate;
 import dev.orchard.core.tokenizer.Tokenizer;
+import dev.orchard.core.tokenizer.Tokenizers;
+import dev.orchard.eval.EvalData;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.function.IntConsumer;
 import java.util.List;
 import java.util.Set;
 
@@ -47,6 +53,35 @@ public final class ModelResponder {
         if (template != null && !template.eosToken().isEmpty()) {
             t.tokenId(template.eosToken()).ifPresent(stopTokens::add);
         }
+    }
+
+    /**
+     * A responder for a loaded model: its chat template when {@code chat} is set and the model has one (else the
+     * plain prompt), and the adapter in {@code adapterDir} if given.
+     */
+    public static ModelResponder forModel(LanguageModel model, Path adapterDir, boolean chat, int maxNewTokens)
+            throws IOException {
+        LoraAdapter adapter = adapterDir == null ? null : model.loadAdapter(adapterDir);
+        ChatTemplate template = chat && model.path() != null
+                ? Tokenizers.chatTemplate(model.path()).orElse(null) : null;
+        return new ModelResponder(model, adapter, template, maxNewTokens);
+    }
+
+    /** Whether prompts go through a chat template. */
+    public boolean usesChatTemplate() {
+        return template != null;
+    }
+
+    /** Answers every example's prompt, in order; {@code progress} hears the count done after each. */
+    public List<EvalData.Example> answerAll(List<EvalData.Example> examples, IntConsumer progress) {
+        List<EvalData.Example> out = new ArrayList<>(examples.size());
+        for (EvalData.Example e : examples) {
+            out.add(new EvalData.Example(e.id(), e.prompt(), respond(e.prompt()), e.source()));
+            if (progress != null) {
+                progress.accept(out.size());
+            }
+        }
+        return out;
     }
 
     /** The prompt's tokens as the model will see them. */
