@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * IFEval (Zhou et al. 2023, "Instruction-Following Evaluation for Large Language Models"): scores responses against
@@ -106,6 +108,32 @@ public final class IfEval {
                 : PyText.strip(String.join("\n", lines.subList(1, lines.size() - 1)));
         return List.of(response, response.replace("*", ""), removeFirst, removeLast, removeBoth,
                 removeFirst.replace("*", ""), removeLast.replace("*", ""), removeBoth.replace("*", ""));
+    }
+
+    /** Answers every prompt with {@code responder}, in order; {@code progress} hears the count done. */
+    public static Map<String, String> respond(List<IfEvalPrompt> prompts, Function<String, String> responder,
+                                              IntConsumer progress) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (IfEvalPrompt p : prompts) {
+            out.put(p.prompt(), responder.apply(p.prompt()));
+            if (progress != null) {
+                progress.accept(out.size());
+            }
+        }
+        return out;
+    }
+
+    /** Writes responses in the reference's input_response_data format: {@code {"prompt": ..., "response": ...}}. */
+    public static void writeResponses(Path file, Map<String, String> responses) throws IOException {
+        StringBuilder b = new StringBuilder();
+        responses.forEach((prompt, response) -> {
+            b.append("{\"prompt\": ");
+            PyJson.appendString(b, prompt);
+            b.append(", \"response\": ");
+            PyJson.appendString(b, response);
+            b.append("}\n");
+        });
+        dev.orchard.core.format.AtomicFiles.writeString(file, b.toString());
     }
 
     private static void requireCoverage(List<IfEvalPrompt> prompts, Map<String, String> responses) {
