@@ -206,7 +206,7 @@ final class EvalCommand implements Runnable {
 
     @Command(name = "grade", mixinStandardHelpOptions = true,
             description = "Grade responses on instruction following, comprehensiveness, groundedness, composition "
-                    + "and harmlessness (good/neutral/poor); report good and poor shares with 95% intervals.")
+                    + "and harmlessness (good/neutral/poor); report good and poor shares with 95%% intervals.")
     static final class GradeCmd implements Callable<Integer> {
         @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON Lines with prompt, "
                 + "response (unless --model) and optional source (the document being summarized) and id.")
@@ -304,7 +304,7 @@ final class EvalCommand implements Runnable {
 
     @Command(name = "compare", mixinStandardHelpOptions = true,
             description = "Side by side: a judge compares model A's and model B's responses in both orders; "
-                    + "win/tie/loss rates for A with 95% intervals.")
+                    + "win/tie/loss rates for A with 95%% intervals.")
     static final class CompareCmd implements Callable<Integer> {
         @Option(names = "--a", required = true, paramLabel = "FILE", description = "Model A's responses (JSON Lines).")
         Path a;
