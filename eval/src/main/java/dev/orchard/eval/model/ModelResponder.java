@@ -10,7 +10,6 @@ import dev.orchard.core.model.Session;
 import dev.orchard.core.tokenizer.ChatMessage;
 import dev.orchard.core.tokenizer.ChatTemplate;
 import dev.orchard.core.tokenizer.Tokenizer;
-import dev.orchard.core.tokenizer.Tokenizers;
 import dev.orchard.eval.EvalData;
 
 import java.io.IOException;
@@ -26,6 +25,10 @@ import java.util.Set;
  * chat template (or as plain text when it has none), greedy decoding, stopping at the end-of-turn or EOS token.
  */
 public final class ModelResponder {
+
+    /** End-of-turn markers of common chat formats; an answer ends at whichever the vocabulary has. */
+    private static final List<String> END_OF_TURN = List.of(ChatTemplate.END_OF_TURN, "<|eot_id|>", "<|im_end|>",
+            "<end_of_turn>", "<|endoftext|>");
 
     private final LanguageModel model;
     private final LoraAdapter adapter;
@@ -49,7 +52,9 @@ public final class ModelResponder {
         Tokenizer t = model.tokenizer();
         stopTokens.addAll(model.config().eosTokenIds());
         t.eosId().ifPresent(stopTokens::add);
-        t.tokenId(ChatTemplate.END_OF_TURN).ifPresent(stopTokens::add);
+        for (String marker : END_OF_TURN) {
+            t.tokenId(marker).ifPresent(stopTokens::add);
+        }
         if (template != null && !template.eosToken().isEmpty()) {
             t.tokenId(template.eosToken()).ifPresent(stopTokens::add);
         }
@@ -62,8 +67,7 @@ public final class ModelResponder {
     public static ModelResponder forModel(LanguageModel model, Path adapterDir, boolean chat, int maxNewTokens)
             throws IOException {
         LoraAdapter adapter = adapterDir == null ? null : model.loadAdapter(adapterDir);
-        ChatTemplate template = chat && model.path() != null
-                ? Tokenizers.chatTemplate(model.path()).orElse(null) : null;
+        ChatTemplate template = chat ? model.chatTemplate().orElse(null) : null;
         return new ModelResponder(model, adapter, template, maxNewTokens);
     }
 
