@@ -174,14 +174,43 @@ public final class PiiScrubber implements Serializable {
             case PHONE -> {
                 PhoneNumberUtil util = PhoneNumberUtil.getInstance();
                 for (String region : phoneRegions) {
+                    // STRICT_GROUPING: valid numbers whose digit groups follow the region's formats, which
+                    // turns away order and reference numbers such as "2018-441834"
                     for (PhoneNumberMatch pm : util.findNumbers(text, region.toUpperCase(Locale.ROOT),
-                            PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
-                        out.add(new Match(pm.start(), pm.end(), k));
+                            PhoneNumberUtil.Leniency.STRICT_GROUPING, Long.MAX_VALUE)) {
+                        int start = pm.start();
+                        int end = pm.end();
+                        String span = text.substring(start, end);
+                        if (span.charAt(0) == '(' && span.indexOf(')') < 0) {
+                            start++; // "(312.245.9394)": the parenthesis wraps the number, it is not part of it
+                        } else if (span.charAt(0) == '(' && span.endsWith(")") && span.indexOf(')') == span.length() - 1) {
+                            start++;
+                            end--;
+                        }
+                        if (!glued(text, start, end)) {
+                            out.add(new Match(start, end, k));
+                        }
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** True when the span continues a longer token, as in "ORD-2125550142" or "x2125550142". */
+    private static boolean glued(String text, int start, int end) {
+        if (start > 0) {
+            char b = text.charAt(start - 1);
+            if (Character.isLetterOrDigit(b) || b == '-' || b == '#' || b == '/' || b == '_') {
+                return true;
+            }
+        }
+        if (end < text.length()) {
+            char a = text.charAt(end);
+            return Character.isLetterOrDigit(a) || a == '-' || a == '_'
+                    || (a == '/' && end + 1 < text.length() && Character.isDigit(text.charAt(end + 1)));
+        }
+        return false;
     }
 
     /** SSA rules: area not 000, 666 or 900-999; group not 00; serial not 0000. */
