@@ -23,9 +23,11 @@ public final class HtmlExtractor {
     public record Result(String title, String text) {
     }
 
-    private static final Set<String> SKIP = Set.of("script", "style", "noscript", "template", "iframe", "svg",
-            "head", "select", "option", "button", "nav", "header", "footer", "aside", "form", "textarea", "object",
-            "embed", "canvas", "map");
+    /** Never visible as text. */
+    private static final Set<String> INVISIBLE = Set.of("script", "style", "noscript", "template", "iframe", "svg",
+            "head", "select", "option", "button", "textarea", "object", "embed", "canvas", "map");
+    /** Boilerplate by definition (HTML5 sectioning for navigation and page chrome, and forms). */
+    private static final Set<String> CHROME = Set.of("nav", "header", "footer", "aside", "form");
     private static final Set<String> BLOCK = Set.of("p", "div", "td", "th", "tr", "table", "li", "ul", "ol", "dl",
             "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article", "main",
             "body", "br", "hr", "center", "address", "figure", "figcaption", "caption", "tbody", "thead", "tfoot",
@@ -53,11 +55,19 @@ public final class HtmlExtractor {
     public static Result extract(String html, boolean classify) {
         Document doc = Jsoup.parse(html);
         String title = doc.title().isBlank() ? null : doc.title().strip();
-        List<Block> blocks = blocks(doc);
+        List<Block> blocks = blocks(doc, classify);
+        int n = blocks.size();
+        boolean[] content = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            content[i] = !classify || isContent(i > 0 ? blocks.get(i - 1) : null, blocks.get(i),
+                    i + 1 < n ? blocks.get(i + 1) : null);
+        }
+        if (classify) {
+            fillGaps(blocks, content);
+        }
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < blocks.size(); i++) {
-            if (!classify || isContent(i > 0 ? blocks.get(i - 1) : null, blocks.get(i),
-                    i + 1 < blocks.size() ? blocks.get(i + 1) : null)) {
+        for (int i = 0; i < n; i++) {
+            if (content[i]) {
                 if (!out.isEmpty()) {
                     out.append('\n');
                 }
@@ -65,6 +75,32 @@ public final class HtmlExtractor {
             }
         }
         return new Result(title, out.toString());
+    }
+
+    /**
+     * Short link-free blocks between content (headings, list items, captions inside an article) are content too:
+     * the word-count rules alone drop them, which costs recall. A gap of up to {@code GAP} such blocks is filled.
+     */
+    static void fillGaps(List<Block> blocks, boolean[] content) {
+        final int gap = 3;
+        int lastContent = -1;
+        for (int i = 0; i < content.length; i++) {
+            if (!content[i]) {
+                continue;
+            }
+            if (lastContent >= 0 && i - lastContent - 1 <= gap) {
+                boolean linkFree = true;
+                for (int k = lastContent + 1; k < i; k++) {
+                    linkFree &= blocks.get(k).linkDensity() <= 0.333333;
+                }
+                if (linkFree) {
+                    for (int k = lastContent + 1; k < i; k++) {
+                        content[k] = true;
+                    }
+                }
+            }
+            lastContent = i;
+        }
     }
 
     /**
@@ -93,7 +129,7 @@ public final class HtmlExtractor {
         return false;
     }
 
-    static List<Block> blocks(Document doc) {
+    static List<Block> blocks(Document doc, boolean dropChrome) {
         List<Block> blocks = new ArrayList<>();
         Element body = doc.body();
         if (body == null) {
@@ -116,7 +152,7 @@ public final class HtmlExtractor {
             public FilterResult head(Node node, int depth) {
                 if (node instanceof Element e) {
                     String tag = e.normalName();
-                    if (SKIP.contains(tag)) {
+                    if (INVISIBLE.contains(tag) || (dropChrome && CHROME.contains(tag))) {
                         return FilterResult.SKIP_ENTIRELY;
                     }
                     if (BLOCK.contains(tag)) {
