@@ -27,8 +27,8 @@ final class TestText {
                     + pick(r, NOUN) + " near " + pick(r, PLACE) + ".");
             case 1 -> cap("after the " + pick(r, NOUN) + " " + pick(r, VERB) + " a " + pick(r, ADJ) + " "
                     + pick(r, NOUN) + ", everyone went to " + pick(r, PLACE) + " with the " + pick(r, NOUN) + ".");
-            case 2 -> cap("she said that the " + pick(r, NOUN) + " was " + pick(r, ADJ) + " and that they would have"
-                    + " to wait for the " + pick(r, NOUN) + ".");
+            case 2 -> cap("she said that the " + pick(r, NOUN) + " was " + pick(r, ADJ) + " and " + pick(r, ADJ)
+                    + ".");
             case 3 -> cap("nobody knew why the " + pick(r, ADJ) + " " + pick(r, NOUN) + " had "
                     + pick(r, VERB) + " the " + pick(r, NOUN) + " before the " + pick(r, ADJ) + " winter.");
             default -> cap("in the morning a " + pick(r, NOUN) + " " + pick(r, VERB) + " the " + pick(r, ADJ) + " "
