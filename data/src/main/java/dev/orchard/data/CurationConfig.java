@@ -85,7 +85,7 @@ public final class CurationConfig implements Serializable {
         /** Minimum confidence of the top language; below it the document is rejected as {@code uncertain}. */
         public double minConfidence = 0.5;
         /** Characters read per document (language is clear long before the end of a book). */
-        public int maxChars = 4000;
+        public int maxChars = 1000;
         /** Lingua's low-accuracy mode loads only trigram models: less memory, faster, weaker on short text. */
         public boolean lowAccuracy = false;
     }

@@ -82,7 +82,11 @@ public final class PiiScrubber implements Serializable {
     /** Non-overlapping matches in text order; where detectors overlap, the earlier kind in {@link Kind} wins. */
     public List<Match> find(String text) {
         List<Match> accepted = new ArrayList<>();
+        int digits = countDigits(text, 7);
         for (Kind k : kinds) {
+            if (k != Kind.EMAIL && digits < (k == Kind.IP_ADDRESS ? 2 : 7)) {
+                continue; // every other kind needs digits: most prose has too few to be worth scanning
+            }
             for (Match m : detect(k, text)) {
                 if (accepted.stream().noneMatch(a -> a.start < m.end && m.start < a.end)) {
                     accepted.add(m);
@@ -195,6 +199,18 @@ public final class PiiScrubber implements Serializable {
             }
         }
         return out;
+    }
+
+    /** The number of ASCII digits in the text, counting no further than {@code enough}. */
+    private static int countDigits(String text, int enough) {
+        int n = 0;
+        for (int i = 0; i < text.length() && n < enough; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** True when the span continues a longer token, as in "ORD-2125550142" or "x2125550142". */
