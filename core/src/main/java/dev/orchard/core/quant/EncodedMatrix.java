@@ -58,6 +58,11 @@ abstract class EncodedMatrix implements WeightMatrix {
         return data.byteSize();
     }
 
+    @Override
+    public MemorySegment data() {
+        return data;
+    }
+
     /** The kernels this matrix runs. */
     KernelPath path() {
         return path;

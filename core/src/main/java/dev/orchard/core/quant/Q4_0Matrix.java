@@ -1,5 +1,6 @@
 package dev.orchard.core.quant;
 
+import dev.orchard.core.kernel.FloatOps;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -69,7 +70,7 @@ final class Q4_0Matrix extends EncodedMatrix {
                 s = highNibbles(q1).fma(FloatVector.fromArray(F, x, xc + 24), s);
                 acc = s.fma(d, acc);
             }
-            out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD);
+            out[outOffset + r] = FloatOps.sumLanes(acc);
         }
     }
 
@@ -135,8 +136,8 @@ final class Q4_0Matrix extends EncodedMatrix {
             off0 += d0 * ot;
             off1 += d1 * ot;
         }
-        out[outOffset + r] = acc0.reduceLanes(VectorOperators.ADD) - off0;
-        out[outOffset + r + 1] = acc1.reduceLanes(VectorOperators.ADD) - off1;
+        out[outOffset + r] = FloatOps.sumLanes(acc0) - off0;
+        out[outOffset + r + 1] = FloatOps.sumLanes(acc1) - off1;
     }
 
     private void dot1Int8(int r, Q8Activations a, float[] out, int outOffset) {
@@ -155,7 +156,7 @@ final class Q4_0Matrix extends EncodedMatrix {
                     ShortVector.fromArray(S256, q, 32 * b + 16), dw * ad[b], acc);
             offset += dw * offsetTerm[b];
         }
-        out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD) - offset;
+        out[outOffset + r] = FloatOps.sumLanes(acc) - offset;
     }
 
     /** {@code acc + scale * sum(nibbles * x)} over the block at {@code blk}, spread over the lanes. */

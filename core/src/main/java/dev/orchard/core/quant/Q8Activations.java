@@ -3,6 +3,7 @@ package dev.orchard.core.quant;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -22,7 +23,7 @@ final class Q8Activations {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
-    private static final int HALF_BITS = Float.floatToRawIntBits(0.5f);
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
 
     private static final ThreadLocal<Q8Activations> SCRATCH = ThreadLocal.withInitial(Q8Activations::new);
 
@@ -75,13 +76,18 @@ final class Q8Activations {
     }
 
     /**
-     * Rounds {@code v * inverse} half away from zero (C's roundf, as llama.cpp) into {@code q[at .. at + 8)}:
-     * add 0.5 with the sign of the value, then truncate. Returns the rounded values.
+     * Rounds {@code v * inverse} half away from zero (C's roundf, as llama.cpp) into {@code q[at .. at + 8)} and
+     * returns the rounded values. Truncate, then step one away from zero where the dropped fraction (exact in
+     * float) is at least one half; adding 0.5 before truncating would be wrong for 0.49999997, whose sum with 0.5
+     * rounds up to 1 in float.
      */
     private IntVector quantize8(FloatVector v, float inverse, int at) {
         FloatVector scaled = v.mul(inverse);
-        FloatVector half = scaled.reinterpretAsInts().and(0x80000000).or(HALF_BITS).reinterpretAsFloats();
-        IntVector rounded = (IntVector) scaled.add(half).convert(VectorOperators.F2I, 0);
+        IntVector truncated = (IntVector) scaled.convert(VectorOperators.F2I, 0);
+        FloatVector fraction = scaled.sub((FloatVector) truncated.convert(VectorOperators.I2F, 0));
+        VectorMask<Integer> up = fraction.compare(VectorOperators.GE, 0.5f).cast(I);
+        VectorMask<Integer> down = fraction.compare(VectorOperators.LE, -0.5f).cast(I);
+        IntVector rounded = truncated.add(1, up).sub(1, down);
         ((ShortVector) rounded.convertShape(VectorOperators.I2S, S128, 0)).intoArray(q, at);
         return rounded;
     }

@@ -1,5 +1,6 @@
 package dev.orchard.core.quant;
 
+import dev.orchard.core.kernel.FloatOps;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -64,7 +65,7 @@ final class Q8_0Matrix extends EncodedMatrix {
                 s = widen(seg, blk + 26).fma(FloatVector.fromArray(F, x, xc + 24), s);
                 acc = s.fma(d, acc);
             }
-            out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD);
+            out[outOffset + r] = FloatOps.sumLanes(acc);
         }
     }
 
@@ -113,8 +114,8 @@ final class Q8_0Matrix extends EncodedMatrix {
             acc0 = blockInt8(seg, base0 + o, x0, x1, dx, acc0);
             acc1 = blockInt8(seg, base1 + o, x0, x1, dx, acc1);
         }
-        out[outOffset + r] = acc0.reduceLanes(VectorOperators.ADD);
-        out[outOffset + r + 1] = acc1.reduceLanes(VectorOperators.ADD);
+        out[outOffset + r] = FloatOps.sumLanes(acc0);
+        out[outOffset + r + 1] = FloatOps.sumLanes(acc1);
     }
 
     private void dot1Int8(int r, Q8Activations a, float[] out, int outOffset) {
@@ -128,7 +129,7 @@ final class Q8_0Matrix extends EncodedMatrix {
             acc = blockInt8(seg, base + 34L * b, ShortVector.fromArray(S256, q, 32 * b),
                     ShortVector.fromArray(S256, q, 32 * b + 16), ad[b], acc);
         }
-        out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD);
+        out[outOffset + r] = FloatOps.sumLanes(acc);
     }
 
     /** {@code acc + dw * dx * sum(w * x)} over the block at {@code blk}, spread over the lanes. */

@@ -26,6 +26,12 @@ class Q8ActivationsTest {
         for (int j = 0; j < 32; j++) {
             x[5 + 64 + j] = 0f; // an all-zero block
         }
+        // Scale 1 again; 0.49999997 + 0.5 rounds to 1 in float, but roundf(0.49999997) is 0.
+        java.util.Arrays.fill(x, 5 + 96, 5 + 128, 0.25f);
+        x[5 + 96] = 127f;
+        x[5 + 97] = 0.49999997f;
+        x[5 + 98] = -0.49999997f;
+        x[5 + 99] = 126.5f;
         Q8Activations a = new Q8Activations().quantize(x, 5, cols, vectors);
         short[] q = new short[cols * vectors];
         float[] d = new float[cols * vectors / 32];
@@ -38,6 +44,9 @@ class Q8ActivationsTest {
         assertThat(java.util.Arrays.copyOf(a.offsetTerm, d.length)).containsExactly(offsetTerm);
         assertThat(q[2]).isEqualTo((short) 3);   // 2.5 -> 3
         assertThat(q[1]).isEqualTo((short) -2);  // -1.5 -> -2
+        assertThat(q[97]).isEqualTo((short) 0);
+        assertThat(q[98]).isEqualTo((short) 0);
+        assertThat(q[99]).isEqualTo((short) 127); // 126.5 -> 127
         for (short v : q) {
             assertThat((int) v).isBetween(-127, 127);
         }
