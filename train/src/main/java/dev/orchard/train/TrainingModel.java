@@ -197,6 +197,22 @@ final class TrainingModel {
         this.loraTargets = Set.copyOf(targets);
     }
 
+    /** Takes the factors of an existing adapter as the starting point (continued training, round-trip tests). */
+    void loadLora(dev.orchard.core.adapter.LoraAdapter adapter) {
+        addLora(adapter.rank(), adapter.alpha(), adapter.rsLora(), adapter.targets(), 0);
+        for (int l = 0; l < layers.length; l++) {
+            for (Projection p : adapter.targets()) {
+                dev.orchard.core.adapter.LoraDelta d = adapter.delta(l, p);
+                Linear lin = layers[l].proj[p.ordinal()];
+                if (d == null) {
+                    throw new IllegalArgumentException("adapter " + adapter.name() + " lacks layer " + l + " " + p.moduleName());
+                }
+                System.arraycopy(d.a(), 0, lin.loraA.data(), 0, lin.loraA.size());
+                System.arraycopy(d.b(), 0, lin.loraB.data(), 0, lin.loraB.size());
+            }
+        }
+    }
+
     /** Every parameter, each once (a tied head is the embedding), in checkpoint order. */
     List<Parameter> allParameters() {
         List<Parameter> all = new ArrayList<>();
