@@ -197,6 +197,20 @@ final class TrainingModel {
         this.loraTargets = Set.copyOf(targets);
     }
 
+    /** Overwrites every parameter with the same-named tensor of a safetensors file (resuming from a checkpoint). */
+    void loadWeights(Path file) throws IOException {
+        try (dev.orchard.core.format.SafeTensors st = dev.orchard.core.format.SafeTensors.open(file)) {
+            for (Parameter p : allParameters()) {
+                dev.orchard.core.format.SafeTensors.Tensor t = st.tensors().get(p.name());
+                if (t == null || t.elements() != p.size()) {
+                    throw new dev.orchard.core.format.FormatException(file + ": tensor " + p.name()
+                            + (t == null ? " is missing" : " has " + t.elements() + " elements, expected " + p.size()));
+                }
+                System.arraycopy(t.toFloatArray(), 0, p.data(), 0, p.size());
+            }
+        }
+    }
+
     /** Takes the factors of an existing adapter as the starting point (continued training, round-trip tests). */
     void loadLora(dev.orchard.core.adapter.LoraAdapter adapter) {
         addLora(adapter.rank(), adapter.alpha(), adapter.rsLora(), adapter.targets(), 0);
