@@ -27,6 +27,7 @@ public final class Session {
     private int position;
 
     private Scratch scratch;
+    private OpTimes profile;
 
     public Session(Transformer model, int maxContext) {
         this(model, maxContext, null);
@@ -50,6 +51,11 @@ public final class Session {
                     + " layers, the model has " + c.numHiddenLayers());
         }
         this.adapter = adapter;
+    }
+
+    /** Attaches (or detaches, with null) a per-operation timer; costs two clock reads per operation. */
+    public void setProfile(OpTimes profile) {
+        this.profile = profile;
     }
 
     public LoraAdapter adapter() {
@@ -123,10 +129,29 @@ public final class Session {
             }
             model.embedTokens().row(token, s.x, i * hidden);
         }
+        long start = profile == null ? 0 : System.nanoTime();
         for (int l = 0; l < model.layerCount(); l++) {
             layer(l, n, s);
         }
         position += n;
+        long headStart = profile == null ? 0 : System.nanoTime();
+        try {
+            return logits(n, allLogits, s);
+        } finally {
+            if (profile != null) {
+                long end = System.nanoTime();
+                profile.add(OpTimes.Op.LM_HEAD, end - headStart);
+                profile.add(OpTimes.Op.NORMS_ROPE_OTHER, (headStart - start) - layerTimed);
+                layerTimed = 0;
+            }
+        }
+    }
+
+    private long layerTimed;
+
+    private float[] logits(int n, boolean allLogits, Scratch s) {
+        int hidden = c.hiddenSize();
+        int vocab = c.vocabSize();
 
         float eps = (float) c.rmsNormEps();
         if (!allLogits) {
@@ -172,7 +197,13 @@ public final class Session {
             System.arraycopy(s.k, i * c.kvDim(), cache.keys[l], pos * c.kvDim(), c.kvDim());
             System.arraycopy(s.v, i * c.kvDim(), cache.values[l], pos * c.kvDim(), c.kvDim());
         }
+        long a0 = profile == null ? 0 : System.nanoTime();
         attention(l, n, s);
+        if (profile != null) {
+            long elapsed = System.nanoTime() - a0;
+            profile.add(OpTimes.Op.ATTENTION, elapsed);
+            layerTimed += elapsed;
+        }
         linear(l, Projection.O_PROJ, w, s.att, n, s.tmp, s);
         FloatOps.add(s.tmp, s.x, n * hidden);
 
@@ -188,6 +219,7 @@ public final class Session {
 
     /** {@code out = W in} for n inputs, plus the active adapter's low-rank path when it targets this projection. */
     private void linear(int l, Projection p, Layer w, float[] in, int n, float[] out, Scratch s) {
+        long t0 = profile == null ? 0 : System.nanoTime();
         WeightMatrix m = w.projection(p);
         if (n == 1) {
             m.matVec(in, out);
@@ -199,6 +231,11 @@ public final class Session {
             for (int i = 0; i < n; i++) {
                 delta.addTo(in, i * delta.in(), out, i * delta.out(), s.loraTmp(delta.rank()));
             }
+        }
+        if (profile != null) {
+            long elapsed = System.nanoTime() - t0;
+            profile.add(p, elapsed);
+            layerTimed += elapsed;
         }
     }
 

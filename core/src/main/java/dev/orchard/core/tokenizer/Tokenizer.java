@@ -13,8 +13,19 @@ public interface Tokenizer {
     /** Number of token ids (the model's vocab_size may be larger). */
     int vocabSize();
 
-    /** Encodes text; {@code addSpecial} adds BOS/EOS as this tokenizer's configuration says. */
+    /**
+     * Encodes text; {@code addSpecial} adds BOS/EOS as this tokenizer's configuration says. Special tokens written
+     * in the text (e.g. {@code <|im_end|>}) are recognised, as Hugging Face tokenizers do.
+     */
     int[] encode(String text, boolean addSpecial);
+
+    /**
+     * Encodes text; with {@code parseSpecial} false, special (control) tokens written in the text are encoded as
+     * plain text, as llama.cpp does with {@code parse_special = false}. Non-special added tokens still match.
+     */
+    default int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+        return encode(text, addSpecial);
+    }
 
     /** Encodes text without BOS/EOS. */
     default int[] encode(String text) {
@@ -35,6 +46,15 @@ public interface Tokenizer {
     boolean isSpecial(int id);
 
     OptionalInt bosId();
+
+    /** The id of a token given its vocabulary text (e.g. a chat marker such as {@code <|im_end|>}), if any. */
+    default OptionalInt tokenId(String token) {
+        return OptionalInt.empty();
+    }
+
+    default OptionalInt padId() {
+        return OptionalInt.empty();
+    }
 
     OptionalInt eosId();
 

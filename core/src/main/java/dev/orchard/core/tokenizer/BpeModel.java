@@ -1,0 +1,325 @@
+package dev.orchard.core.tokenizer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The BPE model: a vocabulary, ranked merges and the merge loop that turns one pre-token into token ids.
+ *
+ * <p>Two alphabets: a <em>byte-level</em> model (GPT-2, Llama-3, Qwen2, Orchard) starts every pre-token from its
+ * UTF-8 bytes, each byte being the vocabulary entry of its {@link ByteLevel} character; a <em>character</em> model
+ * (SentencePiece BPE) starts from Unicode characters and falls back to {@code <0xNN>} byte tokens, or to the
+ * unknown token, for characters the vocabulary lacks.
+ *
+ * <p>The merge loop always applies the adjacent pair with the lowest rank, leftmost first, as Hugging Face
+ * tokenizers and llama.cpp do. Merges of equal rank are allowed: GGUF's SentencePiece vocabularies rank a merge by
+ * the score of the token it produces, and two pairs forming equally scored tokens then merge left to right, as in
+ * llama.cpp. Immutable apart from its pre-token cache; thread-safe.
+ */
+final class BpeModel {
+
+    private static final int CACHE_LIMIT = 100_000;
+    private static final int CACHE_MAX_PIECE = 64;
+
+    private final String[] vocab;
+    private final Map<String, Integer> ids;
+    private final PairMap merges;
+    private final boolean byteLevel;
+    private final boolean byteFallback;
+    private final int unkId;
+    private final boolean fuseUnk;
+    private final boolean ignoreMerges;
+    /** Byte-level: id of each byte's character; byte fallback: id of each {@code <0xNN>}; -1 where absent. */
+    private final int[] byteIds = new int[256];
+    /** Ids of single-character tokens in the Basic Multilingual Plane (character models), -1 where absent. */
+    private final int[] charIds;
+    private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
+
+    BpeModel(String[] vocab, PairMap merges, boolean byteLevel, boolean byteFallback, int unkId, boolean fuseUnk,
+             boolean ignoreMerges) {
+        this.vocab = vocab;
+        this.merges = merges;
+        this.byteLevel = byteLevel;
+        this.byteFallback = byteFallback;
+        this.unkId = unkId;
+        this.fuseUnk = fuseUnk;
+        this.ignoreMerges = ignoreMerges;
+        this.ids = new HashMap<>(vocab.length * 2);
+        for (int i = 0; i < vocab.length; i++) {
+            if (vocab[i] != null) {
+                ids.putIfAbsent(vocab[i], i);
+            }
+        }
+        Arrays.fill(byteIds, -1);
+        for (int b = 0; b < 256; b++) {
+            String name = byteLevel ? String.valueOf(ByteLevel.charOf(b)) : byteTokenName(b);
+            Integer id = ids.get(name);
+            if (id != null) {
+                byteIds[b] = id;
+            }
+        }
+        if (byteLevel) {
+            charIds = null;
+        } else {
+            charIds = new int[65536];
+            Arrays.fill(charIds, -1);
+            for (int i = 0; i < vocab.length; i++) {
+                String t = vocab[i];
+                if (t != null && t.length() == 1 && charIds[t.charAt(0)] < 0 && !Character.isSurrogate(t.charAt(0))) {
+                    charIds[t.charAt(0)] = i;
+                }
+            }
+        }
+    }
+
+    static String byteTokenName(int b) {
+        return String.format("<0x%02X>", b);
+    }
+
+    int size() {
+        return vocab.length;
+    }
+
+    /** Token text as stored in the vocabulary (byte-level characters, or ▁ for spaces), null for a gap. */
+    String token(int id) {
+        return id >= 0 && id < vocab.length ? vocab[id] : null;
+    }
+
+    Integer id(String token) {
+        return ids.get(token);
+    }
+
+    boolean byteLevel() {
+        return byteLevel;
+    }
+
+    boolean byteFallback() {
+        return byteFallback;
+    }
+
+    int unkId() {
+        return unkId;
+    }
+
+    boolean fuseUnk() {
+        return fuseUnk;
+    }
+
+    boolean ignoreMerges() {
+        return ignoreMerges;
+    }
+
+    PairMap merges() {
+        return merges;
+    }
+
+    /** Appends the ids of one pre-token. Byte-level models take the raw text; character models the normalized one. */
+    void encode(String piece, IntList out) {
+        if (piece.isEmpty()) {
+            return;
+        }
+        boolean cacheable = piece.length() <= CACHE_MAX_PIECE;
+        if (cacheable) {
+            int[] hit = cache.get(piece);
+            if (hit != null) {
+                out.addAll(hit);
+                return;
+            }
+        }
+        int[] result = encodeUncached(piece);
+        if (cacheable) {
+            if (cache.size() >= CACHE_LIMIT) {
+                cache.clear();
+            }
+            cache.put(piece, result);
+        }
+        out.addAll(result);
+    }
+
+    private int[] encodeUncached(String piece) {
+        int[] symbols;
+        int n;
+        if (byteLevel) {
+            byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
+            if (ignoreMerges) {
+                Integer whole = ids.get(ByteLevel.encode(bytes));
+                if (whole != null) {
+                    return new int[] {whole};
+                }
+            }
+            symbols = new int[bytes.length];
+            n = 0;
+            for (byte b : bytes) {
+                int id = byteIds[b & 0xFF];
+                if (id >= 0) { // a byte the vocabulary lacks is dropped, as llama.cpp and HF (without unk) do
+                    symbols[n++] = id;
+                }
+            }
+        } else {
+            if (ignoreMerges) {
+                Integer whole = ids.get(piece);
+                if (whole != null) {
+                    return new int[] {whole};
+                }
+            }
+            symbols = new int[piece.length() * 4];
+            n = 0;
+            boolean lastUnk = false;
+            for (int i = 0; i < piece.length(); ) {
+                int cp = piece.codePointAt(i);
+                int len = Character.charCount(cp);
+                int id = cp < 65536 && !Character.isSurrogate((char) cp) ? charIds[cp] : idOrMinus(piece.substring(i, i + len));
+                i += len;
+                if (id >= 0) {
+                    symbols[n++] = id;
+                    lastUnk = false;
+                    continue;
+                }
+                if (byteFallback) {
+                    byte[] bytes = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+                    boolean all = true;
+                    for (byte b : bytes) {
+                        all &= byteIds[b & 0xFF] >= 0;
+                    }
+                    if (all) {
+                        for (byte b : bytes) {
+                            symbols[n++] = byteIds[b & 0xFF];
+                        }
+                        lastUnk = false;
+                        continue;
+                    }
+                }
+                if (unkId >= 0) {
+                    if (!(fuseUnk && lastUnk)) {
+                        symbols[n++] = unkId;
+                    }
+                    lastUnk = true;
+                }
+            }
+        }
+        return mergeAll(symbols, n);
+    }
+
+    private int idOrMinus(String s) {
+        Integer id = ids.get(s);
+        return id == null ? -1 : id;
+    }
+
+    /** Applies merges to {@code sym[0..n)} until none applies: lowest rank first, leftmost among equal ranks. */
+    int[] mergeAll(int[] sym, int n) {
+        if (n < 2) {
+            return Arrays.copyOf(sym, n);
+        }
+        int[] next = new int[n];
+        int[] prev = new int[n];
+        LongHeap heap = new LongHeap(n * 2);
+        for (int i = 0; i < n; i++) {
+            prev[i] = i - 1;
+            next[i] = i + 1 < n ? i + 1 : -1;
+            if (i + 1 < n) {
+                long m = merges.get(sym[i], sym[i + 1]);
+                if (m >= 0) {
+                    heap.push((m & 0xFFFFFFFF00000000L) | i);
+                }
+            }
+        }
+        int alive = n;
+        while (!heap.isEmpty()) {
+            long top = heap.pop();
+            int pos = (int) top;
+            int rank = (int) (top >>> 32);
+            if (sym[pos] < 0) {
+                continue;
+            }
+            int right = next[pos];
+            if (right < 0) {
+                continue;
+            }
+            long m = merges.get(sym[pos], sym[right]);
+            // Entries are never removed from the heap; one whose pair has changed since is skipped here.
+            if (m < 0 || (int) (m >>> 32) != rank) {
+                continue;
+            }
+            sym[pos] = (int) m;
+            sym[right] = -1;
+            alive--;
+            next[pos] = next[right];
+            if (next[right] >= 0) {
+                prev[next[right]] = pos;
+            }
+            int p = prev[pos];
+            if (p >= 0) {
+                long mp = merges.get(sym[p], sym[pos]);
+                if (mp >= 0) {
+                    heap.push((mp & 0xFFFFFFFF00000000L) | p);
+                }
+            }
+            int q = next[pos];
+            if (q >= 0) {
+                long mq = merges.get(sym[pos], sym[q]);
+                if (mq >= 0) {
+                    heap.push((mq & 0xFFFFFFFF00000000L) | pos);
+                }
+            }
+        }
+        int[] out = new int[alive];
+        int k = 0;
+        for (int i = 0; i >= 0; i = next[i]) {
+            out[k++] = sym[i];
+        }
+        return out;
+    }
+
+    /** Binary min-heap of longs (rank in the high half, position in the low half). */
+    private static final class LongHeap {
+        private long[] a;
+        private int size;
+
+        LongHeap(int capacity) {
+            a = new long[Math.max(4, capacity)];
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        void push(long v) {
+            if (size == a.length) {
+                a = Arrays.copyOf(a, size * 2);
+            }
+            int i = size++;
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (a[parent] <= v) {
+                    break;
+                }
+                a[i] = a[parent];
+                i = parent;
+            }
+            a[i] = v;
+        }
+
+        long pop() {
+            long top = a[0];
+            long last = a[--size];
+            int i = 0;
+            int half = size >>> 1;
+            while (i < half) {
+                int child = 2 * i + 1;
+                if (child + 1 < size && a[child + 1] < a[child]) {
+                    child++;
+                }
+                if (last <= a[child]) {
+                    break;
+                }
+                a[i] = a[child];
+                i = child;
+            }
+            a[i] = last;
+            return top;
+        }
+    }
+}
