@@ -41,7 +41,7 @@ public record Evaluation(double natsPerToken, double bitsPerByte, long tokens, l
         Grads none = new Grads(List.of());
         IntStream.range(0, documents.size()).parallel().forEach(d -> {
             String text = documents.get(d);
-            int[] body = tokenizer.encode(text, false);
+            int[] body = tokenizer.encode(text, false, false);
             int extra = (bos >= 0 ? 1 : 0) + (eos >= 0 ? 1 : 0);
             int[] ids = new int[body.length + extra];
             int o = 0;

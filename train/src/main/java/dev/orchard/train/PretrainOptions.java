@@ -14,7 +14,10 @@ public final class PretrainOptions {
     /** Architecture; its vocab size and special tokens are replaced by the tokenizer's. */
     public ModelConfig model;
     public Tokenizer tokenizer;
-    /** tokenizer.json copied beside the trained model (null: none, e.g. the byte tokenizer). */
+    /**
+     * Where the tokenizer came from: a tokenizer.json file, or a directory whose tokenizer.json and
+     * tokenizer_config.json are copied beside the trained model (null: nothing to copy, e.g. the byte tokenizer).
+     */
     public Path tokenizerFile;
     /** Training corpus: JSONL with a {@code text} field, or plain text (documents separated by blank lines). */
     public Path train;
@@ -50,6 +53,12 @@ public final class PretrainOptions {
     public int keepCheckpoints = 2;
     /** Continue from {@code output/checkpoints/latest} when present. */
     public boolean resume = true;
+
+    /**
+     * A report-only corpus evaluated once, after training (e.g. TinyStories' holdout split); never used for any
+     * decision during the run. Null: none.
+     */
+    public Path holdout;
 
     /** Distillation teacher (any model Orchard loads, same vocabulary); null trains on labels only. */
     public Path teacher;

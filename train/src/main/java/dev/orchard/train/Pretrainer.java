@@ -37,7 +37,7 @@ public final class Pretrainer {
 
     /** What a finished (or halted) run produced. */
     public record Result(int steps, long tokens, double seconds, double lastTrainLoss, Evaluation finalEval,
-                         Path output) {
+                         Evaluation holdout, Path output) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -201,15 +201,13 @@ public final class Pretrainer {
                             priorSeconds + (System.nanoTime() - started) / 1e9, config);
                 }
                 if (step == o.haltAfter && step < o.steps) {
-                    return new Result(step, tokensSeen, priorSeconds + (System.nanoTime() - started) / 1e9, lastLoss, null, o.output);
+                    return new Result(step, tokensSeen, priorSeconds + (System.nanoTime() - started) / 1e9, lastLoss, null, null, o.output);
                 }
             }
         }
         // The finished model, its curve and a final held-out evaluation.
         model.saveCheckpoint(o.output, java.util.Map.of("format", "pt"));
-        if (o.tokenizerFile != null) {
-            Files.copy(o.tokenizerFile, o.output.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
-        }
+        copyTokenizer();
         Evaluation fin = Evaluation.of(model, o.tokenizer, validDocs.subList(0, Math.min(o.finalEvalDocs, validDocs.size())), o.context);
         double seconds = priorSeconds + (System.nanoTime() - started) / 1e9;
         logEval(log, step, fin, tokensSeen, seconds);
@@ -218,7 +216,34 @@ public final class Pretrainer {
         LossCurve.write(o.output.resolve("loss_curve.html"), String.format(Locale.ROOT,
                 "%s: %,d parameters, %,d tokens, held-out %.4f nats/token, %.4f bits/byte", o.output.getFileName(),
                 config.parameterCount(), tokensSeen, fin.natsPerToken(), fin.bitsPerByte()), trainCurve, validCurve);
-        return new Result(step, tokensSeen, seconds, lastLoss, fin, o.output);
+        Evaluation holdout = null;
+        if (o.holdout != null) {
+            holdout = Evaluation.of(model, o.tokenizer, Corpus.read(o.holdout), o.context);
+            ObjectNode line = JSON.createObjectNode();
+            line.put("step", step);
+            line.put("holdout_loss", holdout.natsPerToken());
+            line.put("holdout_bits_per_byte", holdout.bitsPerByte());
+            line.put("holdout_tokens", holdout.tokens());
+            line.put("holdout_documents", holdout.documents());
+            appendLog(log, line);
+        }
+        return new Result(step, tokensSeen, seconds, lastLoss, fin, holdout, o.output);
+    }
+
+    private void copyTokenizer() throws IOException {
+        Path t = o.tokenizerFile;
+        if (t == null) {
+            return;
+        }
+        if (Files.isDirectory(t)) {
+            for (String name : List.of("tokenizer.json", "tokenizer_config.json")) {
+                if (Files.exists(t.resolve(name))) {
+                    Files.copy(t.resolve(name), o.output.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } else {
+            Files.copy(t, o.output.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** Window {@code index} of step {@code step}: a start drawn from (seed, step, index) by a stateless hash. */

@@ -53,7 +53,7 @@ public final class TokenFile implements AutoCloseable {
         int eos = tokenizer.eosId().orElse(-1);
         boolean wide = tokenizer.vocabSize() > 65536;
         int[][] encoded = new int[documents.size()][];
-        IntStream.range(0, documents.size()).parallel().forEach(i -> encoded[i] = tokenizer.encode(documents.get(i), false));
+        IntStream.range(0, documents.size()).parallel().forEach(i -> encoded[i] = tokenizer.encode(documents.get(i), false, false));
         long total = 0;
         for (int[] ids : encoded) {
             total += ids.length + (bos >= 0 ? 1 : 0) + (eos >= 0 ? 1 : 0);
