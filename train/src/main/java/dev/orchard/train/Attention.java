@@ -1,5 +1,9 @@
 package dev.orchard.train;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Causal grouped-query attention over one sequence (row {@code i} is position {@code i}): query head {@code h}
  * reads key/value head {@code h / (heads / kvHeads)}, scores are scaled by {@code 1/sqrt(headDim)}. The softmax
@@ -9,6 +13,7 @@ package dev.orchard.train;
 final class Attention {
 
     private static final int BLOCK = 64;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private Attention() {
     }
@@ -50,24 +55,66 @@ final class Attention {
         return out;
     }
 
-    /** Softmax of {@code scale * row[0..len)}; the masked entries {@code [len, end)} become 0. */
-    private static void softmaxRow(float[] p, int o, int len, int end, float scale) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < len; j++) {
+    /**
+     * Softmax of {@code scale * row[0..len)}; the masked entries {@code [len, end)} become 0. Vectorised, with the
+     * Vector API's lane-wise exp (an intrinsic on x86), since attention spends most of its time here at small
+     * head widths.
+     */
+    static void softmaxRow(float[] p, int o, int len, int end, float scale) {
+        int bound = S.loopBound(len);
+        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j < bound; j += S.length()) {
+            vmax = vmax.max(FloatVector.fromArray(S, p, o + j));
+        }
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        for (; j < len; j++) {
             max = Math.max(max, p[o + j]);
         }
-        double sum = 0;
-        for (int j = 0; j < len; j++) {
+        FloatVector vsum = FloatVector.zero(S);
+        FloatVector vm = FloatVector.broadcast(S, max);
+        j = 0;
+        for (; j < bound; j += S.length()) {
+            FloatVector e = FloatVector.fromArray(S, p, o + j).sub(vm).mul(scale).lanewise(VectorOperators.EXP);
+            e.intoArray(p, o + j);
+            vsum = vsum.add(e);
+        }
+        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        for (; j < len; j++) {
             float e = (float) Math.exp((p[o + j] - max) * scale);
             p[o + j] = e;
             sum += e;
         }
-        float inv = (float) (1.0 / sum);
-        for (int j = 0; j < len; j++) {
+        float inv = 1f / sum;
+        j = 0;
+        for (; j < bound; j += S.length()) {
+            FloatVector.fromArray(S, p, o + j).mul(inv).intoArray(p, o + j);
+        }
+        for (; j < len; j++) {
             p[o + j] *= inv;
         }
-        for (int j = len; j < end; j++) {
-            p[o + j] = 0f;
+        java.util.Arrays.fill(p, o + len, o + end, 0f);
+    }
+
+    /** {@code ds[j] = p[j] * (ds[j] - sum_k p[k] ds[k]) * scale} over {@code [0, len)}: the softmax Jacobian. */
+    static void softmaxBackwardRow(float[] p, float[] ds, int o, int len, float scale) {
+        int bound = S.loopBound(len);
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (; j < bound; j += S.length()) {
+            acc = FloatVector.fromArray(S, p, o + j).fma(FloatVector.fromArray(S, ds, o + j), acc);
+        }
+        float dot = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < len; j++) {
+            dot += p[o + j] * ds[o + j];
+        }
+        FloatVector vd = FloatVector.broadcast(S, dot);
+        j = 0;
+        for (; j < bound; j += S.length()) {
+            FloatVector.fromArray(S, ds, o + j).sub(vd).mul(FloatVector.fromArray(S, p, o + j)).mul(scale).intoArray(ds, o + j);
+        }
+        for (; j < len; j++) {
+            ds[o + j] = p[o + j] * (ds[o + j] - dot) * scale;
         }
     }
 
@@ -109,18 +156,8 @@ final class Attention {
                 Gemm.mulAdd(i1 - i0, i1, headDim, dOut, i0 * qDim + qo, qDim, 1, vt, 0, n, ds, i0 * n, n);
                 // dS = P * (dP - sum_j P dP) * scale  (the softmax Jacobian; masked entries have P = 0)
                 for (int i = i0; i < i1; i++) {
-                    int o = i * n;
-                    double dot = 0;
-                    for (int j = 0; j <= i; j++) {
-                        dot += (double) p[o + j] * ds[o + j];
-                    }
-                    float d = (float) dot;
-                    for (int j = 0; j <= i; j++) {
-                        ds[o + j] = p[o + j] * (ds[o + j] - d) * scale;
-                    }
-                    for (int j = i + 1; j < i1; j++) {
-                        ds[o + j] = 0f;
-                    }
+                    softmaxBackwardRow(p, ds, i * n, i + 1, scale);
+                    java.util.Arrays.fill(ds, i * n + i + 1, i * n + i1, 0f);
                 }
                 if (dq != null) {
                     // dQ += dS K

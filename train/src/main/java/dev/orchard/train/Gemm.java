@@ -1,6 +1,7 @@
 package dev.orchard.train;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +15,10 @@ final class Gemm {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Half the preferred width, for column tails: head_dim 8 on a 16-lane (AVX-512) machine must not go scalar. */
+    private static final VectorSpecies<Float> H = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(Math.max(128, S.vectorBitSize() / 2)));
+    private static final int HL = H.length();
 
     private Gemm() {
     }
@@ -39,12 +44,25 @@ final class Gemm {
         }
         for (; j + L <= n; j += L) {
             int i = 0;
+            for (; i + 8 <= m; i += 8) {
+                block8x1(k, a, ao + i * ars, ars, acs, b, bo + j, ldb, c, co + i * ldc + j, ldc);
+            }
             for (; i + 4 <= m; i += 4) {
                 block4x1(k, a, ao + i * ars, ars, acs, b, bo + j, ldb, c, co + i * ldc + j, ldc);
             }
             for (; i < m; i++) {
                 block1x1(k, a, ao + i * ars, acs, b, bo + j, ldb, c, co + i * ldc + j);
             }
+        }
+        if (HL < L && j + HL <= n) {
+            int i = 0;
+            for (; i + 8 <= m; i += 8) {
+                half8x1(k, a, ao + i * ars, ars, acs, b, bo + j, ldb, c, co + i * ldc + j, ldc);
+            }
+            for (; i < m; i++) {
+                half1x1(k, a, ao + i * ars, acs, b, bo + j, ldb, c, co + i * ldc + j);
+            }
+            j += HL;
         }
         if (j < n) {
             for (int i = 0; i < m; i++) {
@@ -138,6 +156,93 @@ final class Gemm {
         s1.intoArray(c, c1);
         s2.intoArray(c, c2);
         s3.intoArray(c, c3);
+    }
+
+    /** Eight rows by one vector: enough independent accumulators to hide the FMA latency when n is one vector. */
+    private static void block8x1(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb,
+                                 float[] c, int c0, int ldc) {
+        FloatVector s0 = FloatVector.fromArray(S, c, c0);
+        FloatVector s1 = FloatVector.fromArray(S, c, c0 + ldc);
+        FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * ldc);
+        FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+        FloatVector s4 = FloatVector.fromArray(S, c, c0 + 4 * ldc);
+        FloatVector s5 = FloatVector.fromArray(S, c, c0 + 5 * ldc);
+        FloatVector s6 = FloatVector.fromArray(S, c, c0 + 6 * ldc);
+        FloatVector s7 = FloatVector.fromArray(S, c, c0 + 7 * ldc);
+        for (int p = 0, ap = a0, bp = b0; p < k; p++, ap += acs, bp += ldb) {
+            FloatVector v = FloatVector.fromArray(S, b, bp);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            s0 = v.fma(x, s0);
+            x = FloatVector.broadcast(S, a[ap + ars]);
+            s1 = v.fma(x, s1);
+            x = FloatVector.broadcast(S, a[ap + 2 * ars]);
+            s2 = v.fma(x, s2);
+            x = FloatVector.broadcast(S, a[ap + 3 * ars]);
+            s3 = v.fma(x, s3);
+            x = FloatVector.broadcast(S, a[ap + 4 * ars]);
+            s4 = v.fma(x, s4);
+            x = FloatVector.broadcast(S, a[ap + 5 * ars]);
+            s5 = v.fma(x, s5);
+            x = FloatVector.broadcast(S, a[ap + 6 * ars]);
+            s6 = v.fma(x, s6);
+            x = FloatVector.broadcast(S, a[ap + 7 * ars]);
+            s7 = v.fma(x, s7);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + ldc);
+        s2.intoArray(c, c0 + 2 * ldc);
+        s3.intoArray(c, c0 + 3 * ldc);
+        s4.intoArray(c, c0 + 4 * ldc);
+        s5.intoArray(c, c0 + 5 * ldc);
+        s6.intoArray(c, c0 + 6 * ldc);
+        s7.intoArray(c, c0 + 7 * ldc);
+    }
+
+    private static void half8x1(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb,
+                                float[] c, int c0, int ldc) {
+        FloatVector s0 = FloatVector.fromArray(H, c, c0);
+        FloatVector s1 = FloatVector.fromArray(H, c, c0 + ldc);
+        FloatVector s2 = FloatVector.fromArray(H, c, c0 + 2 * ldc);
+        FloatVector s3 = FloatVector.fromArray(H, c, c0 + 3 * ldc);
+        FloatVector s4 = FloatVector.fromArray(H, c, c0 + 4 * ldc);
+        FloatVector s5 = FloatVector.fromArray(H, c, c0 + 5 * ldc);
+        FloatVector s6 = FloatVector.fromArray(H, c, c0 + 6 * ldc);
+        FloatVector s7 = FloatVector.fromArray(H, c, c0 + 7 * ldc);
+        for (int p = 0, ap = a0, bp = b0; p < k; p++, ap += acs, bp += ldb) {
+            FloatVector v = FloatVector.fromArray(H, b, bp);
+            FloatVector x = FloatVector.broadcast(H, a[ap]);
+            s0 = v.fma(x, s0);
+            x = FloatVector.broadcast(H, a[ap + ars]);
+            s1 = v.fma(x, s1);
+            x = FloatVector.broadcast(H, a[ap + 2 * ars]);
+            s2 = v.fma(x, s2);
+            x = FloatVector.broadcast(H, a[ap + 3 * ars]);
+            s3 = v.fma(x, s3);
+            x = FloatVector.broadcast(H, a[ap + 4 * ars]);
+            s4 = v.fma(x, s4);
+            x = FloatVector.broadcast(H, a[ap + 5 * ars]);
+            s5 = v.fma(x, s5);
+            x = FloatVector.broadcast(H, a[ap + 6 * ars]);
+            s6 = v.fma(x, s6);
+            x = FloatVector.broadcast(H, a[ap + 7 * ars]);
+            s7 = v.fma(x, s7);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + ldc);
+        s2.intoArray(c, c0 + 2 * ldc);
+        s3.intoArray(c, c0 + 3 * ldc);
+        s4.intoArray(c, c0 + 4 * ldc);
+        s5.intoArray(c, c0 + 5 * ldc);
+        s6.intoArray(c, c0 + 6 * ldc);
+        s7.intoArray(c, c0 + 7 * ldc);
+    }
+
+    private static void half1x1(int k, float[] a, int a0, int acs, float[] b, int b0, int ldb, float[] c, int c0) {
+        FloatVector s = FloatVector.fromArray(H, c, c0);
+        for (int p = 0, ap = a0, bp = b0; p < k; p++, ap += acs, bp += ldb) {
+            s = FloatVector.fromArray(H, b, bp).fma(FloatVector.broadcast(H, a[ap]), s);
+        }
+        s.intoArray(c, c0);
     }
 
     private static void block1x1(int k, float[] a, int a0, int acs, float[] b, int b0, int ldb, float[] c, int c0) {
