@@ -5,6 +5,8 @@ Reads testdata/golden/<case>/ (config.json, model.safetensors, adapter/) and wri
   grads.safetensors       d loss / d W for every tensor of model.safetensors (float32 of the float64 gradient)
   lora_grads.safetensors  d lora_loss / d (lora_A, lora_B) with the base frozen (cases with an adapter)
   expected.json           token ids, targets, loss and lora_loss
+and testdata/golden-grads/adamw.json: torch.optim.AdamW's parameters after each of three steps with given
+gradients (weight decay on one tensor, none on the other), to hold Orchard's optimizer to PyTorch's.
 The loss is the mean next-token cross-entropy over positions 0..n-2 of the fixture's token_ids (the last position
 has no target), i.e. what a training step on that one sequence minimises.
 """
@@ -76,5 +78,30 @@ def main():
               + (f", lora loss {expected['lora_loss']:.6f}" if "lora_loss" in expected else ""))
 
 
+def adamw_fixture():
+    torch.manual_seed(0)
+    w = torch.tensor([0.5, -1.0, 2.0, 0.0, 0.25, -0.75], dtype=torch.float64, requires_grad=True)
+    g = torch.tensor([1.5, -0.5], dtype=torch.float64, requires_grad=True)
+    settings = dict(lr=0.1, betas=(0.9, 0.95), eps=1e-8)
+    opt = torch.optim.AdamW([{"params": [w], "weight_decay": 0.1}, {"params": [g], "weight_decay": 0.0}], **settings)
+    grads = [([0.3, -0.2, 0.0, 1.0, -4.0, 0.01], [0.5, 0.5]),
+             ([-0.1, -0.2, 0.5, 1.0, 2.0, 0.0], [-1.0, 0.25]),
+             ([0.0, 0.7, -0.5, -1.0, 0.5, 0.02], [0.1, -0.3])]
+    steps = []
+    for gw, gg in grads:
+        w.grad = torch.tensor(gw, dtype=torch.float64)
+        g.grad = torch.tensor(gg, dtype=torch.float64)
+        opt.step()
+        steps.append({"decayed": w.detach().tolist(), "not_decayed": g.detach().tolist()})
+    fixture = {"initial": {"decayed": [0.5, -1.0, 2.0, 0.0, 0.25, -0.75], "not_decayed": [1.5, -0.5]},
+               "lr": 0.1, "betas": [0.9, 0.95], "eps": 1e-8, "weight_decay": 0.1,
+               "grads": [{"decayed": gw, "not_decayed": gg} for gw, gg in grads], "after_step": steps,
+               "notes": "torch.optim.AdamW in float64 (tools/reference/golden_grads.py)"}
+    with open(os.path.join(OUT, "adamw.json"), "w") as f:
+        json.dump(fixture, f, indent=1)
+        f.write("\n")
+
+
 if __name__ == "__main__":
     main()
+    adamw_fixture()

@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * AdamW (Loshchilov and Hutter) with decoupled weight decay, as PyTorch's {@code torch.optim.AdamW}:
  * {@code p -= lr * wd * p; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * m^ / (sqrt(v^) + eps)} with
- * bias-corrected {@code m^, v^}. Decay applies only to parameters marked {@code decay} (matrices, not norm gains
- * or LoRA factors). Its state (both moments and the step count) is saved with checkpoints so training resumes exactly.
+ * bias-corrected {@code m^, v^}. Decay applies only to parameters marked {@code decay}: matrices and LoRA factors,
+ * not norm gains (fine-tuning runs default to no decay at all). Its state (both moments and the step count) is
+ * saved with checkpoints so training resumes exactly.
  */
 final class AdamW {
 

@@ -186,8 +186,8 @@ final class TrainingModel {
                     a[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
                 }
                 String base = "base_model.model.model.layers." + l + "." + p.path();
-                lin.loraA = new Parameter(base + ".lora_A.weight", rank, in, a, true, false);
-                lin.loraB = new Parameter(base + ".lora_B.weight", out, rank, new float[out * rank], true, false);
+                lin.loraA = new Parameter(base + ".lora_A.weight", rank, in, a, true, true);
+                lin.loraB = new Parameter(base + ".lora_B.weight", out, rank, new float[out * rank], true, true);
                 lin.loraScale = scale;
             }
         }
