@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BpeModel {
 
+    /** The pre-token cache can be switched off (-Dorchard.tokenizer.cache=false) to measure the merge loop alone. */
+    private static final boolean CACHE = Boolean.parseBoolean(System.getProperty("orchard.tokenizer.cache", "true"));
     private static final int CACHE_LIMIT = 100_000;
     private static final int CACHE_MAX_PIECE = 64;
 
@@ -121,7 +123,7 @@ final class BpeModel {
         if (piece.isEmpty()) {
             return;
         }
-        boolean cacheable = piece.length() <= CACHE_MAX_PIECE;
+        boolean cacheable = CACHE && piece.length() <= CACHE_MAX_PIECE;
         if (cacheable) {
             int[] hit = cache.get(piece);
             if (hit != null) {
