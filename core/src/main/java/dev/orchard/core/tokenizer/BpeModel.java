@@ -39,6 +39,12 @@ final class BpeModel {
     /** Ids of single-character tokens in the Basic Multilingual Plane (character models), -1 where absent. */
     private final int[] charIds;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
+    /**
+     * Character models: the chars that some token has right before a ▁. Between any other char and a ▁ no merge
+     * can ever happen, so a long piece (SentencePiece feeds the whole text as one) is cut there into words that
+     * are merged, and cached, one by one, with exactly the same result. Null when no token holds a ▁.
+     */
+    private final java.util.BitSet beforeSpace;
 
     BpeModel(String[] vocab, PairMap merges, boolean byteLevel, boolean byteFallback, int unkId, boolean fuseUnk,
              boolean ignoreMerges) {
@@ -65,7 +71,24 @@ final class BpeModel {
         }
         if (byteLevel) {
             charIds = null;
+            beforeSpace = null;
         } else {
+            java.util.BitSet before = new java.util.BitSet();
+            boolean anySpace = false;
+            for (String t : vocab) {
+                if (t == null) {
+                    continue;
+                }
+                for (int k = 0; k < t.length(); k++) {
+                    if (t.charAt(k) == SPACE) {
+                        anySpace = true;
+                        if (k > 0) {
+                            before.set(t.charAt(k - 1));
+                        }
+                    }
+                }
+            }
+            beforeSpace = anySpace ? before : null;
             charIds = new int[65536];
             Arrays.fill(charIds, -1);
             for (int i = 0; i < vocab.length; i++) {
@@ -76,6 +99,8 @@ final class BpeModel {
             }
         }
     }
+
+    private static final char SPACE = '\u2581';
 
     static String byteTokenName(int b) {
         return String.format("<0x%02X>", b);
@@ -120,6 +145,21 @@ final class BpeModel {
 
     /** Appends the ids of one pre-token. Byte-level models take the raw text; character models the normalized one. */
     void encode(String piece, IntList out) {
+        if (beforeSpace != null && piece.length() > 1) {
+            int start = 0;
+            for (int i = 1; i < piece.length(); i++) {
+                if (piece.charAt(i) == SPACE && !beforeSpace.get(piece.charAt(i - 1))) {
+                    encodeWord(piece.substring(start, i), out);
+                    start = i;
+                }
+            }
+            encodeWord(start == 0 ? piece : piece.substring(start), out);
+            return;
+        }
+        encodeWord(piece, out);
+    }
+
+    private void encodeWord(String piece, IntList out) {
         if (piece.isEmpty()) {
             return;
         }
@@ -215,6 +255,11 @@ final class BpeModel {
         if (n < 2) {
             return Arrays.copyOf(sym, n);
         }
+        return n <= SMALL ? mergeSmall(sym, n) : mergeHeap(sym, n);
+    }
+
+    /** The merge loop with a heap of candidate pairs and a linked list over the symbols: O(n log n). */
+    int[] mergeHeap(int[] sym, int n) {
         int[] next = new int[n];
         int[] prev = new int[n];
         LongHeap heap = new LongHeap(n * 2);
@@ -273,6 +318,45 @@ final class BpeModel {
             out[k++] = sym[i];
         }
         return out;
+    }
+
+    private static final int SMALL = 48;
+
+    /**
+     * The same merge order for short words without a heap: keep the merge of each adjacent pair in an array, take
+     * the lowest rank (leftmost on ties) by a scan, and look up only the two pairs a merge changes.
+     */
+    int[] mergeSmall(int[] sym, int n) {
+        long[] pair = new long[n - 1];
+        for (int i = 0; i + 1 < n; i++) {
+            pair[i] = merges.get(sym[i], sym[i + 1]);
+        }
+        while (n > 1) {
+            int best = -1;
+            long bestKey = Long.MAX_VALUE;
+            for (int i = 0; i + 1 < n; i++) {
+                long m = pair[i];
+                // rank sits in the high half, so comparing whole entries compares ranks; ties keep the leftmost
+                if (m >= 0 && (m >>> 32) < (bestKey >>> 32)) {
+                    bestKey = m;
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            sym[best] = (int) bestKey;
+            System.arraycopy(sym, best + 2, sym, best + 1, n - best - 2);
+            System.arraycopy(pair, best + 1, pair, best, n - best - 2);
+            n--;
+            if (best > 0) {
+                pair[best - 1] = merges.get(sym[best - 1], sym[best]);
+            }
+            if (best + 1 < n) {
+                pair[best] = merges.get(sym[best], sym[best + 1]);
+            }
+        }
+        return Arrays.copyOf(sym, n);
     }
 
     /** Binary min-heap of longs (rank in the high half, position in the low half). */
