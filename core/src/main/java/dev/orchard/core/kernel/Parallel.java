@@ -1,15 +1,18 @@
 package dev.orchard.core.kernel;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * The one place where kernels go parallel: split {@code [0, n)} into contiguous chunks, one per worker.
- * The number of threads defaults to the available processors and can be set once at start-up with
- * {@link #setThreads(int)} (the CLI's {@code --threads}).
+ * The one place where kernels go parallel: split {@code [0, n)} into contiguous chunks and run them on a
+ * persistent pool of worker threads plus the calling thread.
+ *
+ * <p>Decode calls a few hundred small mat-vecs per token, each a few tens of microseconds, so the cost of
+ * starting one must be tiny: the workers live for the whole process, wait for work by spinning briefly and then
+ * parking, and one call publishes its job with a single volatile write (no task objects, no futures). The rows
+ * are split once per call into a few chunks per thread that the participants claim with an atomic counter, so a
+ * thread that the operating system descheduled does not hold the others up.
+ *
+ * <p>The thread count defaults to the available processors and is set with {@link #setThreads(int)} (the CLI's
+ * {@code --threads}). Calls from several threads at once are safe: one uses the pool, the others run their work
+ * on their own thread.
  */
 public final class Parallel {
 
@@ -19,8 +22,11 @@ public final class Parallel {
         void run(int start, int end);
     }
 
+    /** Chunks per thread: enough to rebalance when a core is busy with something else, few enough to stay cheap. */
+    private static final int CHUNKS_PER_THREAD = 4;
+
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private static volatile ExecutorService pool;
+    private static WorkerPool pool;
 
     private Parallel() {
     }
@@ -29,7 +35,7 @@ public final class Parallel {
         return threads;
     }
 
-    /** Sets the worker count for later calls. */
+    /** Sets the number of threads (the caller included) that later calls use. */
     public static synchronized void setThreads(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + count);
@@ -43,51 +49,31 @@ public final class Parallel {
         }
     }
 
-    private static synchronized ExecutorService pool() {
+    private static synchronized WorkerPool pool() {
         if (pool == null) {
-            pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "orchard-worker");
-                t.setDaemon(true);
-                return t;
-            });
+            pool = new WorkerPool(threads - 1);
         }
         return pool;
     }
 
     /**
-     * Runs {@code task} over {@code [0, n)}, split into at most {@link #threads()} chunks; the calling thread
-     * takes the first chunk. Ranges smaller than {@code minChunk} per thread run on the caller alone.
+     * Runs {@code task} over {@code [0, n)} in chunks whose boundaries are multiples of {@code grain} (the last
+     * chunk may be shorter); returns when all chunks are done. Ranges of a single grain run on the caller alone.
+     * The first exception thrown by a chunk is rethrown here.
      */
-    public static void forRange(int n, int minChunk, RangeTask task) {
-        int workers = Math.min(threads, Math.max(1, n / Math.max(1, minChunk)));
-        if (workers <= 1) {
-            task.run(0, n);
+    public static void forRange(int n, int grain, RangeTask task) {
+        if (grain < 1) {
+            throw new IllegalArgumentException("grain must be at least 1, got " + grain);
+        }
+        int units = (n + grain - 1) / grain;
+        int t = threads;
+        if (t <= 1 || units <= 1) {
+            if (n > 0) {
+                task.run(0, n);
+            }
             return;
         }
-        ExecutorService executor = pool();
-        List<Future<?>> futures = new ArrayList<>(workers - 1);
-        for (int w = 1; w < workers; w++) {
-            int start = (int) ((long) n * w / workers);
-            int end = (int) ((long) n * (w + 1) / workers);
-            futures.add(executor.submit(() -> task.run(start, end)));
-        }
-        task.run(0, (int) ((long) n / workers));
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(cause);
-            }
-        }
+        int chunks = Math.min(units, t * CHUNKS_PER_THREAD);
+        pool().run(task, n, grain, units, chunks);
     }
 }

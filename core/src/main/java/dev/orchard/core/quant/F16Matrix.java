@@ -1,15 +1,25 @@
 package dev.orchard.core.quant;
 
+import dev.orchard.core.kernel.FloatOps;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /** Little-endian IEEE half-precision rows. */
 final class F16Matrix extends EncodedMatrix {
 
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    F16Matrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols);
+    F16Matrix(MemorySegment data, int rows, int cols, KernelPath path) {
+        super(data, rows, cols, path);
     }
 
     @Override
@@ -18,7 +28,7 @@ final class F16Matrix extends EncodedMatrix {
     }
 
     @Override
-    float dot(int r, float[] x, int xOffset) {
+    float dotScalar(int r, float[] x, int xOffset) {
         long base = r * rowBytes;
         float sum = 0f;
         for (int c = 0; c < cols; c++) {
@@ -28,10 +38,51 @@ final class F16Matrix extends EncodedMatrix {
     }
 
     @Override
-    public void row(int r, float[] dst, int offset) {
+    void dotRows(int start, int end, float[] x, int xOffset, float[] out, int outOffset) {
+        MemorySegment seg = data;
+        int n = cols;
+        for (int r = start; r < end; r++) {
+            long base = r * rowBytes;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            int c = 0;
+            for (; c + 16 <= n; c += 16) {
+                long at = base + 2L * c;
+                FloatVector w0 = HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, seg, at, LE));
+                FloatVector w1 = HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, seg, at + 16, LE));
+                a0 = w0.fma(FloatVector.fromArray(F, x, xOffset + c), a0);
+                a1 = w1.fma(FloatVector.fromArray(F, x, xOffset + c + 8), a1);
+            }
+            for (; c + 8 <= n; c += 8) {
+                FloatVector w0 = HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, seg, base + 2L * c, LE));
+                a0 = w0.fma(FloatVector.fromArray(F, x, xOffset + c), a0);
+            }
+            float sum = FloatOps.sumLanes(a0.add(a1));
+            for (; c < n; c++) {
+                sum += Float.float16ToFloat(seg.get(I16, base + 2L * c)) * x[xOffset + c];
+            }
+            out[outOffset + r] = sum;
+        }
+    }
+
+    @Override
+    void rowScalar(int r, float[] dst, int offset) {
         long base = r * rowBytes;
         for (int c = 0; c < cols; c++) {
             dst[offset + c] = Float.float16ToFloat(data.get(I16, base + 2L * c));
+        }
+    }
+
+    @Override
+    public void row(int r, float[] dst, int offset) {
+        MemorySegment seg = data;
+        long base = r * rowBytes;
+        int c = 0;
+        for (; c + 8 <= cols; c += 8) {
+            HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, seg, base + 2L * c, LE)).intoArray(dst, offset + c);
+        }
+        for (; c < cols; c++) {
+            dst[offset + c] = Float.float16ToFloat(seg.get(I16, base + 2L * c));
         }
     }
 }

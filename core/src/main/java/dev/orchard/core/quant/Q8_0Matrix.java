@@ -1,15 +1,30 @@
 package dev.orchard.core.quant;
 
+import dev.orchard.core.kernel.FloatOps;
+import dev.orchard.core.kernel.Parallel;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /** GGUF Q8_0 rows: blocks of 32 signed bytes with one f16 scale each. */
 final class Q8_0Matrix extends EncodedMatrix {
 
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    Q8_0Matrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols);
+    Q8_0Matrix(MemorySegment data, int rows, int cols, KernelPath path) {
+        super(data, rows, cols, path);
     }
 
     @Override
@@ -18,7 +33,7 @@ final class Q8_0Matrix extends EncodedMatrix {
     }
 
     @Override
-    float dot(int r, float[] x, int xOffset) {
+    float dotScalar(int r, float[] x, int xOffset) {
         long base = r * rowBytes;
         float sum = 0f;
         for (int b = 0; b < cols / 32; b++) {
@@ -33,8 +48,75 @@ final class Q8_0Matrix extends EncodedMatrix {
         return sum;
     }
 
+    /** Float path: each block's bytes widened to four float vectors. */
     @Override
-    public void row(int r, float[] dst, int offset) {
+    void dotRows(int start, int end, float[] x, int xOffset, float[] out, int outOffset) {
+        MemorySegment seg = data;
+        int blocks = cols / 32;
+        for (int r = start; r < end; r++) {
+            long base = r * rowBytes;
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                long blk = base + 34L * b;
+                int xc = xOffset + 32 * b;
+                FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(I16, blk)));
+                FloatVector s = widen(seg, blk + 2).mul(FloatVector.fromArray(F, x, xc));
+                s = widen(seg, blk + 10).fma(FloatVector.fromArray(F, x, xc + 8), s);
+                s = widen(seg, blk + 18).fma(FloatVector.fromArray(F, x, xc + 16), s);
+                s = widen(seg, blk + 26).fma(FloatVector.fromArray(F, x, xc + 24), s);
+                acc = s.fma(d, acc);
+            }
+            out[outOffset + r] = FloatOps.sumLanes(acc);
+        }
+    }
+
+    private static FloatVector widen(MemorySegment seg, long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(B64, seg, at, LE).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    @Override
+    void matVecVector(float[] x, int xOffset, float[] out, int outOffset) {
+        if (path != KernelPath.VECTOR_INT8) {
+            super.matVecVector(x, xOffset, out, outOffset);
+            return;
+        }
+        Q8Activations a = Q8Activations.forCurrentThread().quantize(x, xOffset, cols, 1);
+        Parallel.forRange(rows, GRAIN, (start, end) -> dotRowsInt8(start, end, a, out, outOffset));
+    }
+
+    /**
+     * Integer path: per block, 32 weight bytes and 32 activation quants multiplied as 16-bit lanes (|w * q| is at
+     * most 128 * 127, so the sum of two products still fits 16 bits), pairs of lanes summed into 32-bit lanes,
+     * converted to float and scaled once by the product of the two block scales.
+     */
+    void dotRowsInt8(int start, int end, Q8Activations a, float[] out, int outOffset) {
+        MemorySegment seg = data;
+        int blocks = cols / 32;
+        short[] q = a.q;
+        float[] ad = a.d;
+        for (int r = start; r < end; r++) {
+            long base = r * rowBytes;
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                long blk = base + 34L * b;
+                ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B128, seg, blk + 2, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B128, seg, blk + 18, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector p = w0.mul(ShortVector.fromArray(S256, q, 32 * b))
+                        .add(w1.mul(ShortVector.fromArray(S256, q, 32 * b + 16)));
+                IntVector pairs = p.reinterpretAsInts();
+                IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
+                        .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+                float scale = Float.float16ToFloat(seg.get(I16, blk)) * ad[b];
+                acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);
+            }
+            out[outOffset + r] = FloatOps.sumLanes(acc);
+        }
+    }
+
+    @Override
+    void rowScalar(int r, float[] dst, int offset) {
         long base = r * rowBytes;
         for (int b = 0; b < cols / 32; b++) {
             long block = base + 34L * b;
@@ -42,6 +124,21 @@ final class Q8_0Matrix extends EncodedMatrix {
             for (int j = 0; j < 32; j++) {
                 dst[offset + b * 32 + j] = d * data.get(ValueLayout.JAVA_BYTE, block + 2 + j);
             }
+        }
+    }
+
+    @Override
+    public void row(int r, float[] dst, int offset) {
+        MemorySegment seg = data;
+        long base = r * rowBytes;
+        for (int b = 0; b < cols / 32; b++) {
+            long blk = base + 34L * b;
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(I16, blk)));
+            int o = offset + 32 * b;
+            widen(seg, blk + 2).mul(d).intoArray(dst, o);
+            widen(seg, blk + 10).mul(d).intoArray(dst, o + 8);
+            widen(seg, blk + 18).mul(d).intoArray(dst, o + 16);
+            widen(seg, blk + 26).mul(d).intoArray(dst, o + 24);
         }
     }
 }

@@ -61,7 +61,7 @@ public final class Quantizer {
 
     /** C's roundf: halves round away from zero (Math.round rounds them up). */
     static int roundHalfAway(float v) {
-        return (int) Math.copySign((float) Math.floor(Math.abs(v) + 0.5f), v);
+        return (int) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v); // in double: 0.49999997f + 0.5f rounds to 1 in float
     }
 
     static void quantizeQ8_0Block(float[] x, int offset, MemorySegment dst, long at) {

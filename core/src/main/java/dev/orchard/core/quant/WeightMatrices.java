@@ -9,24 +9,41 @@ public final class WeightMatrices {
     private WeightMatrices() {
     }
 
-    /** A view of {@code data} (exactly {@code rows * encoding.bytesFor(cols)} bytes) as a matrix; no copy. */
+    /**
+     * A view of {@code data} (exactly {@code rows * encoding.bytesFor(cols)} bytes) as a matrix; no copy. Uses
+     * the fastest kernels for the encoding ({@link KernelPath#fastest}).
+     */
     public static WeightMatrix wrap(Encoding encoding, MemorySegment data, int rows, int cols) {
+        return wrap(encoding, data, rows, cols, KernelPath.fastest(encoding));
+    }
+
+    /** As {@link #wrap(Encoding, MemorySegment, int, int)} with the kernels chosen explicitly. */
+    public static WeightMatrix wrap(Encoding encoding, MemorySegment data, int rows, int cols, KernelPath path) {
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
         }
         return switch (encoding) {
-            case F32 -> new F32Matrix(data, rows, cols);
-            case F16 -> new F16Matrix(data, rows, cols);
-            case BF16 -> new BF16Matrix(data, rows, cols);
-            case Q8_0 -> new Q8_0Matrix(data, rows, cols);
-            case Q4_0 -> new Q4_0Matrix(data, rows, cols);
+            case F32 -> new F32Matrix(data, rows, cols, path);
+            case F16 -> new F16Matrix(data, rows, cols, path);
+            case BF16 -> new BF16Matrix(data, rows, cols, path);
+            case Q8_0 -> new Q8_0Matrix(data, rows, cols, path);
+            case Q4_0 -> new Q4_0Matrix(data, rows, cols, path);
         };
     }
 
     /** Encodes a row-major float matrix into a new off-heap segment in {@code encoding}. */
     public static WeightMatrix encode(Encoding encoding, float[] values, int rows, int cols) {
+        return encode(encoding, values, rows, cols, KernelPath.fastest(encoding));
+    }
+
+    /** As {@link #encode(Encoding, float[], int, int)} with the kernels chosen explicitly. */
+    public static WeightMatrix encode(Encoding encoding, float[] values, int rows, int cols, KernelPath path) {
+        if (values.length != (long) rows * cols) {
+            throw new IllegalArgumentException("encode: " + rows + "x" + cols + " needs " + (long) rows * cols
+                    + " values, got " + values.length);
+        }
         MemorySegment segment = Arena.ofAuto().allocate(rows * encoding.bytesFor(cols), 64);
         Quantizer.encode(encoding, values, 0, (long) rows * cols, segment, 0);
-        return wrap(encoding, segment, rows, cols);
+        return wrap(encoding, segment, rows, cols, path);
     }
 }

@@ -18,6 +18,9 @@ public interface WeightMatrix {
     /** Bytes of weight data (what one full mat-vec reads). */
     long byteSize();
 
+    /** The encoded bytes, row after row, in this encoding's layout (for writing checkpoints without re-encoding). */
+    java.lang.foreign.MemorySegment data();
+
     /** {@code out[r] = sum_c W[r][c] * x[c]} for every row; splits rows across the shared worker threads. */
     void matVec(float[] x, float[] out);
 

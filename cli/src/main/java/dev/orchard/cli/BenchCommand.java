@@ -1,0 +1,187 @@
+package dev.orchard.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchard.core.kernel.MemoryBandwidth;
+import dev.orchard.core.kernel.Parallel;
+import dev.orchard.core.model.LanguageModel;
+import dev.orchard.core.model.ModelConfig;
+import dev.orchard.core.model.OpTimes;
+import dev.orchard.core.model.RandomModels;
+import dev.orchard.core.model.Session;
+import dev.orchard.core.quant.Encoding;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code orchard bench}: prefill and decode tokens/s, peak memory, and the decode roofline (bandwidth / bytes read
+ * per token) side by side. Runs on any checkpoint or on a random-weight model of a preset shape.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure prefill and decode speed beside the memory-bandwidth roofline.",
+                "Examples: orchard bench --random smollm2-135m --encoding q4_0 --threads 2",
+                "          orchard bench --model model.gguf"})
+final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Option(names = "--random", paramLabel = "PRESET",
+            description = "Benchmark a random-weight model of this shape instead: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = Presets.class)
+    String random;
+
+    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "128", description = "Prompt length for prefill (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--gen-tokens", paramLabel = "N", defaultValue = "64", description = "Tokens to decode (default: ${DEFAULT-VALUE}).")
+    int genTokens;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "3", description = "Measured runs; medians are reported (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--profile", description = "Also time each operation during decode and print where the time goes.")
+    boolean profile;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
+    Path json;
+
+    static final class Presets extends java.util.ArrayList<String> {
+        Presets() {
+            super(ModelConfig.presetNames());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (promptTokens < 1 || genTokens < 1 || repeat < 1) {
+            throw new IllegalArgumentException("--prompt-tokens, --gen-tokens and --repeat must be at least 1");
+        }
+        modelOptions.applyThreads();
+        LanguageModel lm;
+        String name;
+        if (random != null) {
+            ModelConfig config = ModelConfig.preset(random);
+            Encoding enc = modelOptions.encoding == null ? Encoding.Q8_0 : ModelOptions.parseEncoding(modelOptions.encoding);
+            System.err.printf("building random %s model (%s)...%n", random, enc);
+            lm = LanguageModel.of(RandomModels.create(config, enc, 1));
+            name = random + " (random weights, " + enc + ")";
+        } else {
+            lm = modelOptions.load();
+            name = String.valueOf(lm.path());
+        }
+        try (lm) {
+            return run(lm, name);
+        }
+    }
+
+    private int run(LanguageModel lm, String name) throws Exception {
+        ModelConfig c = lm.config();
+        int context = Math.min(c.maxPositionEmbeddings(), promptTokens + genTokens + 1);
+        if (promptTokens + genTokens + 1 > c.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("prompt + generated tokens exceed the model's context of " + c.maxPositionEmbeddings());
+        }
+        SplittableRandom rnd = new SplittableRandom(3);
+        int[] prompt = rnd.ints(promptTokens, 0, c.vocabSize()).toArray();
+
+        System.err.println("warming up...");
+        Session warm = lm.newSession(context);
+        warm.prefill(Arrays.copyOf(prompt, Math.min(promptTokens, 32)));
+        for (int i = 0; i < Math.min(16, genTokens); i++) {
+            warm.decode(rnd.nextInt(c.vocabSize()));
+        }
+
+        double[] prefill = new double[repeat];
+        double[] decode = new double[repeat];
+        OpTimes times = profile ? new OpTimes() : null;
+        for (int r = 0; r < repeat; r++) {
+            Session s = lm.newSession(context);
+            long t0 = System.nanoTime();
+            s.prefill(prompt);
+            long t1 = System.nanoTime();
+            s.setProfile(times);
+            int token = rnd.nextInt(c.vocabSize());
+            for (int i = 0; i < genTokens; i++) {
+                s.decode(token);
+                token = rnd.nextInt(c.vocabSize());
+            }
+            long t2 = System.nanoTime();
+            prefill[r] = promptTokens * 1e9 / (t1 - t0);
+            decode[r] = genTokens * 1e9 / (t2 - t1);
+            System.err.printf("run %d: prefill %.1f tok/s, decode %.1f tok/s%n", r + 1, prefill[r], decode[r]);
+        }
+        double prefillMedian = median(prefill);
+        double decodeMedian = median(decode);
+
+        System.err.println("measuring memory bandwidth...");
+        double bandwidth = MemoryBandwidth.measureReadGBs(1L << 30, 5);
+        long bytesPerToken = lm.transformer().weightBytesPerToken();
+        double roofline = bandwidth * 1e9 / bytesPerToken;
+        long peakRss = peakRssBytes();
+
+        System.out.printf("model             %s%n", name);
+        System.out.printf("shape             %.1f M parameters, %d layers, hidden %d, vocab %d%n", c.parameterCount() / 1e6,
+                c.numHiddenLayers(), c.hiddenSize(), c.vocabSize());
+        System.out.printf("threads           %d%n", Parallel.threads());
+        System.out.printf("prefill           %8.1f tok/s  (%d-token prompt, median of %d)%n", prefillMedian, promptTokens, repeat);
+        System.out.printf("decode            %8.1f tok/s  (%d tokens, median of %d)%n", decodeMedian, genTokens, repeat);
+        System.out.printf("weights per token %s%n", Sizes.bytes(bytesPerToken));
+        System.out.printf("read bandwidth    %8.1f GB/s (measured, %d threads)%n", bandwidth, Parallel.threads());
+        System.out.printf("decode roofline   %8.1f tok/s  -> achieved %.0f%% of roofline%n", roofline, 100 * decodeMedian / roofline);
+        System.out.printf("peak memory       %s RSS%n", peakRss > 0 ? Sizes.bytes(peakRss) : "unknown");
+        if (times != null) {
+            long total = times.total();
+            long tokens = (long) genTokens * repeat;
+            System.out.println("decode profile    (per token)");
+            for (Map.Entry<OpTimes.Op, Long> e : times.nanos().entrySet()) {
+                System.out.printf("  %-18s %7.3f ms  %5.1f%%%n", e.getKey().name().toLowerCase(),
+                        e.getValue() / 1e6 / tokens, 100.0 * e.getValue() / total);
+            }
+        }
+        if (json != null) {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode root = mapper.createObjectNode();
+            root.put("model", name);
+            root.put("threads", Parallel.threads());
+            root.put("prompt_tokens", promptTokens);
+            root.put("gen_tokens", genTokens);
+            root.put("prefill_tokens_per_s", prefillMedian);
+            root.put("decode_tokens_per_s", decodeMedian);
+            root.put("weight_bytes_per_token", bytesPerToken);
+            root.put("read_bandwidth_gb_s", bandwidth);
+            root.put("decode_roofline_tokens_per_s", roofline);
+            root.put("roofline_fraction", decodeMedian / roofline);
+            root.put("peak_rss_bytes", peakRss);
+            dev.orchard.core.format.AtomicFiles.writeString(json, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        }
+        return 0;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** Peak resident set size from /proc (Linux), or -1. */
+    static long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (Exception ignored) {
+            // not Linux: report unknown
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.orchard.core.adapter;
+
+import dev.orchard.core.kernel.FloatOps;
+
+/**
+ * The low-rank side path of one projection: {@code y += scale * B (A x)} with {@code A: r x in},
+ * {@code B: out x r}. The base weight is never touched, so one base serves any number of adapters.
+ */
+public final class LoraDelta {
+
+    private final int rank;
+    private final int in;
+    private final int out;
+    private final float scale;
+    private final float[] a;
+    private final float[] b;
+
+    public LoraDelta(int rank, int in, int out, float scale, float[] a, float[] b) {
+        if (a.length != rank * in || b.length != out * rank) {
+            throw new IllegalArgumentException("LoRA A must be " + rank + "x" + in + " and B " + out + "x" + rank);
+        }
+        this.rank = rank;
+        this.in = in;
+        this.out = out;
+        this.scale = scale;
+        this.a = a;
+        this.b = b;
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    public int in() {
+        return in;
+    }
+
+    public int out() {
+        return out;
+    }
+
+    public float scale() {
+        return scale;
+    }
+
+    /** A copy of A (rank x in, row-major). */
+    public float[] a() {
+        return a.clone();
+    }
+
+    /** A copy of B (out x rank, row-major). */
+    public float[] b() {
+        return b.clone();
+    }
+
+    /** Adds {@code scale * B (A x)} to {@code y[yo..yo+out)}; {@code tmp} needs {@code rank} floats. */
+    public void addTo(float[] x, int xo, float[] y, int yo, float[] tmp) {
+        for (int j = 0; j < rank; j++) {
+            tmp[j] = scale * FloatOps.dot(a, j * in, x, xo, in);
+        }
+        for (int o = 0; o < out; o++) {
+            y[yo + o] += FloatOps.dot(b, o * rank, tmp, 0, rank);
+        }
+    }
+
+    /** {@code scale * B A} as a dense {@code out x in} matrix (for merging). */
+    public float[] denseDelta() {
+        float[] d = new float[out * in];
+        for (int o = 0; o < out; o++) {
+            for (int j = 0; j < rank; j++) {
+                FloatOps.axpy(scale * b[o * rank + j], a, j * in, d, o * in, in);
+            }
+        }
+        return d;
+    }
+
+    long byteSize() {
+        return 4L * (a.length + b.length);
+    }
+}

@@ -1,0 +1,314 @@
+package dev.orchard.core.model;
+
+import dev.orchard.core.adapter.LoraAdapter;
+import dev.orchard.core.adapter.LoraDelta;
+import dev.orchard.core.kernel.FloatOps;
+import dev.orchard.core.kernel.Parallel;
+import dev.orchard.core.quant.WeightMatrix;
+
+/**
+ * One sequence being run through a model: its KV cache, position and active adapter. Prefill pushes many tokens
+ * through matrix-matrix products; decode pushes one through matrix-vector products. Not thread-safe; any number of
+ * sessions can share one {@link Transformer}.
+ *
+ * <p>The forward pass, per layer: {@code x += o(attn(rope(qknorm(q(norm(x)))), rope(qknorm(k(norm(x)))), v(norm(x))))},
+ * then {@code x += down(silu(gate(norm(x))) * up(norm(x)))}; finally {@code logits = lmHead(norm(x))}.
+ */
+public final class Session {
+
+    /** Tokens pushed through the layers at once during prefill; bounds scratch memory. */
+    static final int PREFILL_CHUNK = 128;
+
+    private final Transformer model;
+    private final ModelConfig c;
+    private final KVCache cache;
+    private final Rope rope;
+    private LoraAdapter adapter;
+    private int position;
+
+    private Scratch scratch;
+    private OpTimes profile;
+
+    public Session(Transformer model, int maxContext) {
+        this(model, maxContext, null);
+    }
+
+    public Session(Transformer model, int maxContext, LoraAdapter adapter) {
+        if (maxContext <= 0) {
+            throw new IllegalArgumentException("context length must be positive, got " + maxContext);
+        }
+        this.model = model;
+        this.c = model.config();
+        this.cache = new KVCache(c, maxContext);
+        this.rope = new Rope(c, maxContext, model.adjacentPairRope());
+        setAdapter(adapter);
+    }
+
+    /** Sets (or clears, with null) the adapter applied from the next token on. No weights are reloaded. */
+    public void setAdapter(LoraAdapter adapter) {
+        if (adapter != null && adapter.layerCount() != c.numHiddenLayers()) {
+            throw new IllegalArgumentException("adapter " + adapter.name() + " is for " + adapter.layerCount()
+                    + " layers, the model has " + c.numHiddenLayers());
+        }
+        this.adapter = adapter;
+    }
+
+    /** Attaches (or detaches, with null) a per-operation timer; costs two clock reads per operation. */
+    public void setProfile(OpTimes profile) {
+        this.profile = profile;
+    }
+
+    public LoraAdapter adapter() {
+        return adapter;
+    }
+
+    /** Tokens already in the cache. */
+    public int position() {
+        return position;
+    }
+
+    public int capacity() {
+        return cache.capacity();
+    }
+
+    /** Forgets the sequence (the cache is overwritten from position 0). */
+    public void reset() {
+        position = 0;
+    }
+
+    /** Rewinds to {@code newPosition} tokens (speculative decoding drops rejected drafts this way). */
+    public void truncate(int newPosition) {
+        if (newPosition < 0 || newPosition > position) {
+            throw new IllegalArgumentException("cannot truncate to " + newPosition + " at position " + position);
+        }
+        position = newPosition;
+    }
+
+    /** Runs {@code tokens} and returns the logits after the last one. */
+    public float[] prefill(int[] tokens) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("prefill needs at least one token");
+        }
+        float[] logits = null;
+        for (int start = 0; start < tokens.length; start += PREFILL_CHUNK) {
+            int n = Math.min(PREFILL_CHUNK, tokens.length - start);
+            logits = forward(tokens, start, n, false);
+        }
+        return logits;
+    }
+
+    /** Runs {@code tokens} and returns the logits after each of them: {@code tokens.length * vocab} floats. */
+    public float[] prefillAll(int[] tokens) {
+        int vocab = c.vocabSize();
+        float[] all = new float[Math.multiplyExact(tokens.length, vocab)];
+        for (int start = 0; start < tokens.length; start += PREFILL_CHUNK) {
+            int n = Math.min(PREFILL_CHUNK, tokens.length - start);
+            float[] chunk = forward(tokens, start, n, true);
+            System.arraycopy(chunk, 0, all, start * vocab, n * vocab);
+        }
+        return all;
+    }
+
+    /** Runs one token and returns the logits after it. */
+    public float[] decode(int token) {
+        return forward(new int[] {token}, 0, 1, false);
+    }
+
+    private float[] forward(int[] tokens, int from, int n, boolean allLogits) {
+        if (position + n > cache.capacity()) {
+            throw new IllegalStateException("context is full: " + position + " + " + n + " tokens exceed the session's "
+                    + cache.capacity());
+        }
+        int hidden = c.hiddenSize();
+        int vocab = c.vocabSize();
+        Scratch s = scratch(n);
+        for (int i = 0; i < n; i++) {
+            int token = tokens[from + i];
+            if (token < 0 || token >= vocab) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (0.." + (vocab - 1) + ")");
+            }
+            model.embedTokens().row(token, s.x, i * hidden);
+        }
+        long start = profile == null ? 0 : System.nanoTime();
+        for (int l = 0; l < model.layerCount(); l++) {
+            layer(l, n, s);
+        }
+        position += n;
+        long headStart = profile == null ? 0 : System.nanoTime();
+        try {
+            return logits(n, allLogits, s);
+        } finally {
+            if (profile != null) {
+                long end = System.nanoTime();
+                profile.add(OpTimes.Op.LM_HEAD, end - headStart);
+                profile.add(OpTimes.Op.NORMS_ROPE_OTHER, (headStart - start) - layerTimed);
+                layerTimed = 0;
+            }
+        }
+    }
+
+    private long layerTimed;
+
+    private float[] logits(int n, boolean allLogits, Scratch s) {
+        int hidden = c.hiddenSize();
+        int vocab = c.vocabSize();
+
+        float eps = (float) c.rmsNormEps();
+        if (!allLogits) {
+            FloatOps.rmsNorm(s.xb, 0, s.x, (n - 1) * hidden, model.norm(), hidden, eps);
+            float[] logits = new float[vocab];
+            model.lmHead().matVec(s.xb, logits);
+            return logits;
+        }
+        for (int i = 0; i < n; i++) {
+            FloatOps.rmsNorm(s.xb, i * hidden, s.x, i * hidden, model.norm(), hidden, eps);
+        }
+        float[] logits = new float[n * vocab];
+        model.lmHead().matMul(s.xb, n, logits);
+        return logits;
+    }
+
+    private void layer(int l, int n, Scratch s) {
+        Layer w = model.layer(l);
+        int hidden = c.hiddenSize();
+        int hd = c.headDim();
+        float eps = (float) c.rmsNormEps();
+
+        for (int i = 0; i < n; i++) {
+            FloatOps.rmsNorm(s.xb, i * hidden, s.x, i * hidden, w.inputLayernorm(), hidden, eps);
+        }
+        linear(l, Projection.Q_PROJ, w, s.xb, n, s.q, s);
+        linear(l, Projection.K_PROJ, w, s.xb, n, s.k, s);
+        linear(l, Projection.V_PROJ, w, s.xb, n, s.v, s);
+        for (int i = 0; i < n; i++) {
+            int pos = position + i;
+            if (w.hasQkNorm()) {
+                for (int h = 0; h < c.numAttentionHeads(); h++) {
+                    int o = i * c.qDim() + h * hd;
+                    FloatOps.rmsNorm(s.q, o, s.q, o, w.qNorm(), hd, eps);
+                }
+                for (int h = 0; h < c.numKeyValueHeads(); h++) {
+                    int o = i * c.kvDim() + h * hd;
+                    FloatOps.rmsNorm(s.k, o, s.k, o, w.kNorm(), hd, eps);
+                }
+            }
+            rope.apply(s.q, i * c.qDim(), c.numAttentionHeads(), pos);
+            rope.apply(s.k, i * c.kvDim(), c.numKeyValueHeads(), pos);
+            System.arraycopy(s.k, i * c.kvDim(), cache.keys[l], pos * c.kvDim(), c.kvDim());
+            System.arraycopy(s.v, i * c.kvDim(), cache.values[l], pos * c.kvDim(), c.kvDim());
+        }
+        long a0 = profile == null ? 0 : System.nanoTime();
+        attention(l, n, s);
+        if (profile != null) {
+            long elapsed = System.nanoTime() - a0;
+            profile.add(OpTimes.Op.ATTENTION, elapsed);
+            layerTimed += elapsed;
+        }
+        linear(l, Projection.O_PROJ, w, s.att, n, s.tmp, s);
+        FloatOps.add(s.tmp, s.x, n * hidden);
+
+        for (int i = 0; i < n; i++) {
+            FloatOps.rmsNorm(s.xb, i * hidden, s.x, i * hidden, w.postAttentionLayernorm(), hidden, eps);
+        }
+        linear(l, Projection.GATE_PROJ, w, s.xb, n, s.gate, s);
+        linear(l, Projection.UP_PROJ, w, s.xb, n, s.up, s);
+        FloatOps.swiglu(s.gate, s.up, n * c.intermediateSize());
+        linear(l, Projection.DOWN_PROJ, w, s.gate, n, s.tmp, s);
+        FloatOps.add(s.tmp, s.x, n * hidden);
+    }
+
+    /** {@code out = W in} for n inputs, plus the active adapter's low-rank path when it targets this projection. */
+    private void linear(int l, Projection p, Layer w, float[] in, int n, float[] out, Scratch s) {
+        long t0 = profile == null ? 0 : System.nanoTime();
+        WeightMatrix m = w.projection(p);
+        if (n == 1) {
+            m.matVec(in, out);
+        } else {
+            m.matMul(in, n, out);
+        }
+        LoraDelta delta = adapter == null ? null : adapter.delta(l, p);
+        if (delta != null) {
+            for (int i = 0; i < n; i++) {
+                delta.addTo(in, i * delta.in(), out, i * delta.out(), s.loraTmp(delta.rank()));
+            }
+        }
+        if (profile != null) {
+            long elapsed = System.nanoTime() - t0;
+            profile.add(p, elapsed);
+            layerTimed += elapsed;
+        }
+    }
+
+    /** Causal grouped-query attention of the n new tokens over the cache, one task per (token, head). */
+    private void attention(int l, int n, Scratch s) {
+        int heads = c.numAttentionHeads();
+        int hd = c.headDim();
+        int kvDim = c.kvDim();
+        int qDim = c.qDim();
+        int group = c.groupSize();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] keys = cache.keys[l];
+        float[] values = cache.values[l];
+        int base = position;
+        Parallel.forRange(n * heads, 1, (start, end) -> {
+            float[] scores = new float[base + n];
+            for (int item = start; item < end; item++) {
+                int i = item / heads;
+                int h = item % heads;
+                int pos = base + i;
+                int qo = i * qDim + h * hd;
+                int ko = (h / group) * hd;
+                for (int t = 0; t <= pos; t++) {
+                    scores[t] = FloatOps.dot(s.q, qo, keys, t * kvDim + ko, hd) * scale;
+                }
+                FloatOps.softmax(scores, 0, pos + 1);
+                java.util.Arrays.fill(s.att, qo, qo + hd, 0f);
+                for (int t = 0; t <= pos; t++) {
+                    FloatOps.axpy(scores[t], values, t * kvDim + ko, s.att, qo, hd);
+                }
+            }
+        });
+    }
+
+    private Scratch scratch(int n) {
+        if (scratch == null || scratch.n < n) {
+            scratch = new Scratch(c, n);
+        }
+        return scratch;
+    }
+
+    /** Activation buffers for up to n tokens, reused across calls. */
+    private static final class Scratch {
+        final int n;
+        final float[] x;
+        final float[] xb;
+        final float[] q;
+        final float[] k;
+        final float[] v;
+        final float[] att;
+        final float[] tmp;
+        final float[] gate;
+        final float[] up;
+        private float[] lora = new float[0];
+
+        Scratch(ModelConfig c, int n) {
+            this.n = n;
+            x = new float[n * c.hiddenSize()];
+            xb = new float[n * c.hiddenSize()];
+            q = new float[n * c.qDim()];
+            k = new float[n * c.kvDim()];
+            v = new float[n * c.kvDim()];
+            att = new float[n * c.qDim()];
+            tmp = new float[n * c.hiddenSize()];
+            gate = new float[n * c.intermediateSize()];
+            up = new float[n * c.intermediateSize()];
+        }
+
+        float[] loraTmp(int rank) {
+            if (lora.length < rank) {
+                lora = new float[rank];
+            }
+            return lora;
+        }
+    }
+}
