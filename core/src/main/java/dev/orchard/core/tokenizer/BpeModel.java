@@ -45,6 +45,11 @@ final class BpeModel {
      * are merged, and cached, one by one, with exactly the same result. Null when no token holds a ▁.
      */
     private final java.util.BitSet beforeSpace;
+    /**
+     * Byte-level models with ignore_merges: tokens by the text they stand for, so that a pre-token that is a whole
+     * token is found without converting it to bytes (tokens that are not valid UTF-8 can never equal a pre-token).
+     */
+    private final Map<String, Integer> wholeTokens;
 
     BpeModel(String[] vocab, PairMap merges, boolean byteLevel, boolean byteFallback, int unkId, boolean fuseUnk,
              boolean ignoreMerges) {
@@ -68,6 +73,20 @@ final class BpeModel {
             if (id != null) {
                 byteIds[b] = id;
             }
+        }
+        if (byteLevel && ignoreMerges) {
+            wholeTokens = new HashMap<>(vocab.length * 2);
+            for (int i = 0; i < vocab.length; i++) {
+                byte[] bytes = vocab[i] == null ? null : ByteLevel.decode(vocab[i]);
+                if (bytes != null) {
+                    String text = new String(bytes, StandardCharsets.UTF_8);
+                    if (Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+                        wholeTokens.putIfAbsent(text, i);
+                    }
+                }
+            }
+        } else {
+            wholeTokens = null;
         }
         if (byteLevel) {
             charIds = null;
@@ -185,21 +204,14 @@ final class BpeModel {
         int[] symbols;
         int n;
         if (byteLevel) {
-            byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
             if (ignoreMerges) {
-                Integer whole = ids.get(ByteLevel.encode(bytes));
+                Integer whole = wholeTokens.get(piece);
                 if (whole != null) {
                     return new int[] {whole};
                 }
             }
-            symbols = new int[bytes.length];
-            n = 0;
-            for (byte b : bytes) {
-                int id = byteIds[b & 0xFF];
-                if (id >= 0) { // a byte the vocabulary lacks is dropped, as llama.cpp and HF (without unk) do
-                    symbols[n++] = id;
-                }
-            }
+            symbols = new int[piece.length() * 3];
+            n = utf8Symbols(piece, symbols);
         } else {
             if (ignoreMerges) {
                 Integer whole = ids.get(piece);
@@ -243,6 +255,45 @@ final class BpeModel {
             }
         }
         return mergeAll(symbols, n);
+    }
+
+    /**
+     * Writes the byte-level symbol of each UTF-8 byte of {@code s} (a lone surrogate encodes as '?', as
+     * String.getBytes does). A byte the vocabulary lacks is dropped, as llama.cpp and HF (without unk) do.
+     */
+    private int utf8Symbols(String s, int[] out) {
+        int n = 0;
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n = put(out, n, c);
+            } else if (c < 0x800) {
+                n = put(out, n, 0xC0 | (c >> 6));
+                n = put(out, n, 0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                n = put(out, n, 0xF0 | (cp >> 18));
+                n = put(out, n, 0x80 | ((cp >> 12) & 0x3F));
+                n = put(out, n, 0x80 | ((cp >> 6) & 0x3F));
+                n = put(out, n, 0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                n = put(out, n, '?');
+            } else {
+                n = put(out, n, 0xE0 | (c >> 12));
+                n = put(out, n, 0x80 | ((c >> 6) & 0x3F));
+                n = put(out, n, 0x80 | (c & 0x3F));
+            }
+        }
+        return n;
+    }
+
+    private int put(int[] out, int n, int b) {
+        int id = byteIds[b];
+        if (id >= 0) {
+            out[n++] = id;
+        }
+        return n;
     }
 
     private int idOrMinus(String s) {
