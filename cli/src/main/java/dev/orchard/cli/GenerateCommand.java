@@ -14,7 +14,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -61,8 +60,7 @@ final class GenerateCommand implements Callable<Integer> {
             int[] tokens = Prompts.encode(lm, prompt, chat, system);
             int context = Math.min(lm.config().maxPositionEmbeddings(), tokens.length + maxTokens + 1);
             Session session = lm.newSession(context, lora);
-            Set<Integer> stopTokens = new HashSet<>(lm.config().eosTokenIds());
-            lm.tokenizer().eosId().ifPresent(stopTokens::add);
+            Set<Integer> stopTokens = Prompts.stopTokens(lm);
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             Generation g = new Generator(lm.tokenizer()).generate(session, tokens, sampling.toConfig(),
                     new GenerationConfig(maxTokens, stopTokens, stops), piece -> {

@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** The {@code orchard} command: a thin layer over the Java API of each module. */
 @Command(name = "orchard", mixinStandardHelpOptions = true, version = "orchard 0.1.0",
         description = "Orchard: a foundation-model stack for the JVM.",
-        subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, InspectCommand.class, BenchCommand.class, ConvertCommand.class, PretrainCommand.class, FinetuneCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, ChatCommand.class, InspectCommand.class,
+                BenchCommand.class, ConvertCommand.class, CurateCommand.class, EvalCommand.class,
+                TokenizerCommand.class, PretrainCommand.class, FinetuneCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -75,14 +75,14 @@ public final class FloatMatMul {
             a30 = r3.fma(v0, a30);
             a31 = r3.fma(v1, a31);
         }
-        float s00 = a00.reduceLanes(VectorOperators.ADD);
-        float s10 = a10.reduceLanes(VectorOperators.ADD);
-        float s20 = a20.reduceLanes(VectorOperators.ADD);
-        float s30 = a30.reduceLanes(VectorOperators.ADD);
-        float s01 = a01.reduceLanes(VectorOperators.ADD);
-        float s11 = a11.reduceLanes(VectorOperators.ADD);
-        float s21 = a21.reduceLanes(VectorOperators.ADD);
-        float s31 = a31.reduceLanes(VectorOperators.ADD);
+        float s00 = FloatOps.sumLanes(a00);
+        float s10 = FloatOps.sumLanes(a10);
+        float s20 = FloatOps.sumLanes(a20);
+        float s30 = FloatOps.sumLanes(a30);
+        float s01 = FloatOps.sumLanes(a01);
+        float s11 = FloatOps.sumLanes(a11);
+        float s21 = FloatOps.sumLanes(a21);
+        float s31 = FloatOps.sumLanes(a31);
         for (; i < k; i++) {
             float v0 = x[xo + i];
             float v1 = x[x1 + i];

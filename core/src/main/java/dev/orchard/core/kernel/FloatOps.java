@@ -2,6 +2,7 @@ package dev.orchard.core.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,6 +16,45 @@ public final class FloatOps {
     private FloatOps() {
     }
 
+    private static final VectorSpecies<Float> S256 = FloatVector.SPECIES_256;
+    private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S256, i -> i ^ 4);
+    private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S256, i -> i ^ 2);
+    private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S256, i -> i ^ 1);
+    private static final VectorSpecies<Float> S512 = FloatVector.SPECIES_512;
+    private static final VectorShuffle<Float> SWAP8_512 = VectorShuffle.fromOp(S512, i -> i ^ 8);
+    private static final VectorShuffle<Float> SWAP4_512 = VectorShuffle.fromOp(S512, i -> i ^ 4);
+    private static final VectorShuffle<Float> SWAP2_512 = VectorShuffle.fromOp(S512, i -> i ^ 2);
+    private static final VectorShuffle<Float> SWAP1_512 = VectorShuffle.fromOp(S512, i -> i ^ 1);
+
+    /**
+     * The sum of a vector's lanes in a fixed order (pairwise, halves first). {@code reduceLanes(ADD)} leaves the
+     * order to the implementation, and the interpreter and the JIT-compiled intrinsic disagree in the last bit, so a
+     * computation repeated after warm-up gave different logits (and a seeded sample could differ between runs).
+     * Explicit lane-wise adds are exact in both; compiled, this costs the same as the intrinsic.
+     */
+    public static float sumLanes(FloatVector v) {
+        if (v.species() == S256) {
+            v = v.add(v.rearrange(SWAP4));
+            v = v.add(v.rearrange(SWAP2));
+            v = v.add(v.rearrange(SWAP1));
+            return v.lane(0);
+        }
+        if (v.species() == S512) {
+            v = v.add(v.rearrange(SWAP8_512));
+            v = v.add(v.rearrange(SWAP4_512));
+            v = v.add(v.rearrange(SWAP2_512));
+            v = v.add(v.rearrange(SWAP1_512));
+            return v.lane(0);
+        }
+        float[] lanes = v.toArray();
+        for (int width = lanes.length / 2; width >= 1; width /= 2) {
+            for (int i = 0; i < width; i++) {
+                lanes[i] += lanes[i + width];
+            }
+        }
+        return lanes[0];
+    }
+
     /** {@code sum_i a[ao + i] * b[bo + i]} for {@code i < n}. */
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector acc = FloatVector.zero(F);
@@ -23,7 +63,7 @@ public final class FloatOps {
         for (; i < bound; i += F.length()) {
             acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc);
         for (; i < n; i++) {
             sum += a[ao + i] * b[bo + i];
         }

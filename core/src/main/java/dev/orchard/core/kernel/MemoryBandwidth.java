@@ -53,7 +53,7 @@ public final class MemoryBandwidth {
             a0 = a0.add(FloatVector.fromMemorySegment(species, s, i * 4, ByteOrder.LITTLE_ENDIAN));
             a1 = a1.add(FloatVector.fromMemorySegment(species, s, (i + step) * 4, ByteOrder.LITTLE_ENDIAN));
         }
-        float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float sum = FloatOps.sumLanes(a0.add(a1));
         for (; i < to; i++) {
             sum += s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, i * 4);
         }

@@ -1,17 +1,16 @@
 package dev.orchard.core.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Persistent worker threads for {@link Parallel}. One job runs at a time. A job is published by writing its
- * fields and then one volatile value, {@link #claim}, which packs the job's generation (high 32 bits) with the
- * index of the next unclaimed chunk (low 32 bits). Workers claim chunks by compare-and-set on it, so a worker
- * that wakes late cannot claim a chunk of a job that has moved on, and the caller only waits for chunks to be
- * finished, never for idle workers to check in.
+ * Persistent worker threads for {@link Parallel}. One job runs at a time. Each job is an immutable {@link Job}
+ * with its own chunk and completion counters, published with one volatile write; workers claim chunks of the job
+ * they read, so a worker that wakes late can only touch the counters of a job that has already finished (where
+ * every chunk is claimed), never those of the next one. The caller waits only for chunks to be finished, never for
+ * idle workers to check in.
  */
 final class WorkerPool {
 
@@ -20,20 +19,68 @@ final class WorkerPool {
     /** How long the caller spins for the last chunks before parking. */
     private static final long CALLER_SPIN_NANOS = 50_000;
 
+    /** One call's work: the range split into {@code chunks} chunks whose bounds are multiples of {@code grain}. */
+    private static final class Job {
+        final Parallel.RangeTask task;
+        final int n;
+        final int grain;
+        final int units;
+        final int chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        volatile Thread waiter;
+
+        Job(Parallel.RangeTask task, int n, int grain, int units, int chunks) {
+            this.task = task;
+            this.n = n;
+            this.grain = grain;
+            this.units = units;
+            this.chunks = chunks;
+        }
+
+        /** Claims and runs chunks until none are left. */
+        void work() {
+            int chunk;
+            while ((chunk = next.getAndIncrement()) < chunks) {
+                int start = (int) ((long) units * chunk / chunks) * grain;
+                int end = (int) Math.min((long) units * (chunk + 1) / chunks * grain, n);
+                try {
+                    task.run(start, end);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+                if (done.incrementAndGet() == chunks) {
+                    Thread w = waiter;
+                    if (w != null) {
+                        LockSupport.unpark(w);
+                    }
+                }
+            }
+        }
+
+        void awaitDone() {
+            long deadline = System.nanoTime() + CALLER_SPIN_NANOS;
+            while (done.get() < chunks) {
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                } else {
+                    waiter = Thread.currentThread();
+                    if (done.get() < chunks) {
+                        LockSupport.parkNanos(this, 1_000_000);
+                    }
+                    waiter = null;
+                }
+            }
+        }
+    }
+
+    private static final Job NONE = new Job((s, e) -> { }, 0, 1, 0, 0);
+
     private final Worker[] workers;
     private final ReentrantLock jobLock = new ReentrantLock();
-    private final AtomicLong claim = new AtomicLong();
-    private final AtomicInteger done = new AtomicInteger();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private volatile Thread waiter;
+    private volatile Job current = NONE;
     private volatile boolean stopped;
-
-    // The current job; written by the caller before the volatile write that publishes it.
-    private Parallel.RangeTask task;
-    private int n;
-    private int grain;
-    private int units;
-    private int chunks;
 
     WorkerPool(int count) {
         workers = new Worker[count];
@@ -43,93 +90,34 @@ final class WorkerPool {
         }
     }
 
-    void run(Parallel.RangeTask job, int n, int grain, int units, int chunks) {
+    void run(Parallel.RangeTask task, int n, int grain, int units, int chunks) {
         if (jobLock.isHeldByCurrentThread() || !jobLock.tryLock()) {
-            job.run(0, n); // nested or concurrent call: the pool is busy, do the work here
+            task.run(0, n); // nested or concurrent call: the pool is busy, do the work here
             return;
         }
         try {
-            this.task = job;
-            this.n = n;
-            this.grain = grain;
-            this.units = units;
-            this.chunks = chunks;
-            done.set(0);
-            failure.set(null);
-            int generation = (int) (claim.get() >>> 32) + 1;
-            claim.set((long) generation << 32); // publishes the job
+            Job job = new Job(task, n, grain, units, chunks);
+            current = job; // publishes the job
             for (Worker w : workers) {
                 if (w.sleeping) {
                     LockSupport.unpark(w);
                 }
             }
-            work(generation);
-            awaitDone();
-            this.task = null; // do not keep the caller's arrays reachable
-            Throwable t = failure.get();
+            job.work();
+            job.awaitDone();
+            current = NONE; // do not keep the caller's arrays reachable
+            Throwable t = job.failure.get();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
             if (t != null) {
-                failure.set(null);
-                if (t instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (t instanceof Error e) {
-                    throw e;
-                }
                 throw new IllegalStateException(t);
             }
         } finally {
             jobLock.unlock();
-        }
-    }
-
-    /** Claims and runs chunks of job {@code generation} until none are left. */
-    private void work(int generation) {
-        Parallel.RangeTask job = task;
-        int jobN = n;
-        int jobGrain = grain;
-        int jobUnits = units;
-        int jobChunks = chunks;
-        while (true) {
-            long c = claim.get();
-            if ((int) (c >>> 32) != generation || (int) c >= jobChunks) {
-                return;
-            }
-            if (!claim.compareAndSet(c, c + 1)) {
-                continue;
-            }
-            int chunk = (int) c;
-            int start = (int) ((long) jobUnits * chunk / jobChunks) * jobGrain;
-            int end = (int) Math.min((long) jobUnits * (chunk + 1) / jobChunks * jobGrain, jobN);
-            try {
-                job.run(start, end);
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
-            }
-            if (done.incrementAndGet() == jobChunks) {
-                Thread w = waiter;
-                if (w != null) {
-                    LockSupport.unpark(w);
-                }
-            }
-        }
-    }
-
-    private void awaitDone() {
-        int target = chunks;
-        if (done.get() == target) {
-            return;
-        }
-        long deadline = System.nanoTime() + CALLER_SPIN_NANOS;
-        while (done.get() != target) {
-            if (System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            } else {
-                waiter = Thread.currentThread();
-                if (done.get() != target) {
-                    LockSupport.parkNanos(this, 1_000_000);
-                }
-                waiter = null;
-            }
         }
     }
 
@@ -138,7 +126,6 @@ final class WorkerPool {
         jobLock.lock();
         try {
             stopped = true;
-            claim.set(((claim.get() >>> 32) + 1) << 32); // an empty job wakes spinning workers
             for (Worker w : workers) {
                 LockSupport.unpark(w);
             }
@@ -157,30 +144,31 @@ final class WorkerPool {
 
         @Override
         public void run() {
-            int seen = (int) (claim.get() >>> 32);
+            Job seen = NONE;
             while (!stopped) {
-                int generation = awaitJob(seen);
+                Job job = awaitJob(seen);
                 if (stopped) {
                     return;
                 }
-                seen = generation;
-                work(generation);
+                seen = job;
+                job.work();
             }
         }
 
-        private int awaitJob(int seen) {
+        private Job awaitJob(Job seen) {
             long deadline = System.nanoTime() + WORKER_SPIN_NANOS;
             int spins = 0;
             while (true) {
-                int generation = (int) (claim.get() >>> 32);
-                if (generation != seen || stopped) {
-                    return generation;
+                Job job = current;
+                if ((job != seen && job != NONE) || stopped) {
+                    return job;
                 }
                 if ((++spins & 63) != 0 || System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 } else {
                     sleeping = true;
-                    if ((int) (claim.get() >>> 32) == seen && !stopped) {
+                    Job again = current;
+                    if ((again == seen || again == NONE) && !stopped) {
                         LockSupport.park(this);
                     }
                     sleeping = false;

@@ -7,13 +7,16 @@ import dev.orchard.core.format.GgufSource;
 import dev.orchard.core.format.SafeTensorsSource;
 import dev.orchard.core.format.TensorSource;
 import dev.orchard.core.quant.Encoding;
+import dev.orchard.core.quant.KernelPath;
 import dev.orchard.core.tokenizer.ByteTokenizer;
+import dev.orchard.core.tokenizer.ChatTemplate;
 import dev.orchard.core.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A loaded model: its config, memory-mapped weights and tokenizer. The entry point of the inference API:
@@ -27,23 +30,33 @@ import java.util.Map;
  */
 public final class LanguageModel implements AutoCloseable {
 
-    /** How to load: optionally re-encode every weight matrix (e.g. quantize an F32 checkpoint to Q8_0 on load). */
-    public record Options(Encoding reencode) {
+    /**
+     * How to load: optionally re-encode every weight matrix (e.g. quantize an F32 checkpoint to Q8_0 on load), and
+     * optionally force a kernel path (null: the fastest for each encoding).
+     */
+    public record Options(Encoding reencode, KernelPath kernels) {
+        public Options(Encoding reencode) {
+            this(reencode, null);
+        }
+
         public static Options defaults() {
-            return new Options(null);
+            return new Options(null, null);
         }
     }
 
     private final Path path;
     private final Transformer transformer;
     private final Tokenizer tokenizer;
+    private final ChatTemplate chatTemplate;
     private final TensorSource source;
     private final String format;
 
-    private LanguageModel(Path path, Transformer transformer, Tokenizer tokenizer, TensorSource source, String format) {
+    private LanguageModel(Path path, Transformer transformer, Tokenizer tokenizer, ChatTemplate chatTemplate,
+                          TensorSource source, String format) {
         this.path = path;
         this.transformer = transformer;
         this.tokenizer = tokenizer;
+        this.chatTemplate = chatTemplate;
         this.source = source;
         this.format = format;
     }
@@ -63,12 +76,14 @@ public final class LanguageModel implements AutoCloseable {
         try {
             ModelConfig config;
             Tokenizer tokenizer;
+            Optional<ChatTemplate> chatTemplate;
             String format;
             if (Files.isRegularFile(path)) {
                 GgufFile gguf = GgufFile.open(path);
                 source = new GgufSource(gguf);
                 config = GgufConfig.read(gguf);
-                tokenizer = TokenizerLoading.fromGguf(gguf.metadata(), config);
+                tokenizer = TokenizerLoading.fromGguf(gguf.metadata());
+                chatTemplate = TokenizerLoading.chatTemplate(path, gguf.metadata());
                 format = "gguf";
             } else {
                 Path configJson = path.resolve("config.json");
@@ -77,14 +92,18 @@ public final class LanguageModel implements AutoCloseable {
                 }
                 config = ModelConfig.read(configJson);
                 source = SafeTensorsSource.openDirectory(path);
-                tokenizer = TokenizerLoading.fromDirectory(path, config);
+                tokenizer = TokenizerLoading.fromDirectory(path);
+                chatTemplate = TokenizerLoading.chatTemplate(path, null);
                 format = "safetensors";
             }
             Transformer transformer = Transformer.load(config, source);
             if (options.reencode() != null) {
                 transformer = transformer.reencode(options.reencode());
             }
-            return new LanguageModel(path, transformer, tokenizer, source, format);
+            if (options.kernels() != null) {
+                transformer = transformer.withKernels(options.kernels());
+            }
+            return new LanguageModel(path, transformer, tokenizer, chatTemplate.orElse(null), source, format);
         } catch (RuntimeException | IOException e) {
             if (source != null) {
                 source.close();
@@ -105,7 +124,7 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Wraps an in-memory transformer (random benchmark models, tests) with the byte tokenizer. */
     public static LanguageModel of(Transformer transformer) {
-        return new LanguageModel(null, transformer, new ByteTokenizer(), null, "memory");
+        return new LanguageModel(null, transformer, new ByteTokenizer(), null, null, "memory");
     }
 
     public Path path() {
@@ -127,6 +146,11 @@ public final class LanguageModel implements AutoCloseable {
 
     public Tokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** The checkpoint's chat template (tokenizer_config.json or GGUF metadata), if it has one. */
+    public Optional<ChatTemplate> chatTemplate() {
+        return Optional.ofNullable(chatTemplate);
     }
 
     /** Tensor names with encodings and shapes as stored (for {@code orchard inspect}). */

@@ -88,6 +88,23 @@ public final class Transformer {
                 adjacentPairRope);
     }
 
+    /** The same weights (no copy) computed with {@code path}'s kernels, e.g. the float path for exact references. */
+    public Transformer withKernels(dev.orchard.core.quant.KernelPath path) {
+        java.util.IdentityHashMap<WeightMatrix, WeightMatrix> done = new java.util.IdentityHashMap<>();
+        java.util.function.UnaryOperator<WeightMatrix> rewrap = w -> done.computeIfAbsent(w, m ->
+                WeightMatrices.wrap(m.encoding(), m.data(), m.rows(), m.cols(), path));
+        Layer[] rewrapped = new Layer[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
+            WeightMatrix[] ps = new WeightMatrix[l.projections().length];
+            for (int p = 0; p < ps.length; p++) {
+                ps[p] = rewrap.apply(l.projections()[p]);
+            }
+            rewrapped[i] = new Layer(l.inputLayernorm(), l.postAttentionLayernorm(), l.qNorm(), l.kNorm(), ps);
+        }
+        return new Transformer(config, rewrap.apply(embedTokens), rewrap.apply(lmHead), rewrapped, norm, adjacentPairRope);
+    }
+
     public ModelConfig config() {
         return config;
     }

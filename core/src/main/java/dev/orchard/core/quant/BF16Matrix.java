@@ -1,5 +1,6 @@
 package dev.orchard.core.quant;
 
+import dev.orchard.core.kernel.FloatOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -60,7 +61,7 @@ final class BF16Matrix extends EncodedMatrix {
                 FloatVector w0 = HalfFloats.bf16ToFloat(ShortVector.fromMemorySegment(S, seg, base + 2L * c, LE));
                 a0 = w0.fma(FloatVector.fromArray(F, x, xOffset + c), a0);
             }
-            float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+            float sum = FloatOps.sumLanes(a0.add(a1));
             for (; c < n; c++) {
                 sum += bf16ToFloat(seg.get(I16, base + 2L * c)) * x[xOffset + c];
             }

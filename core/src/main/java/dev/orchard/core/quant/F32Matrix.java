@@ -1,5 +1,6 @@
 package dev.orchard.core.quant;
 
+import dev.orchard.core.kernel.FloatOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -58,7 +59,7 @@ final class F32Matrix extends EncodedMatrix {
                 a0 = FloatVector.fromMemorySegment(F, seg, base + 4L * c, LE)
                         .fma(FloatVector.fromArray(F, x, xOffset + c), a0);
             }
-            float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            float sum = FloatOps.sumLanes(a0.add(a1).add(a2.add(a3)));
             for (; c < n; c++) {
                 sum += seg.get(F32, base + 4L * c) * x[xOffset + c];
             }

@@ -1,5 +1,6 @@
 package dev.orchard.core.quant;
 
+import dev.orchard.core.kernel.FloatOps;
 import dev.orchard.core.kernel.Parallel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -70,7 +71,7 @@ final class Q4_0Matrix extends EncodedMatrix {
                 s = highNibbles(q1).fma(FloatVector.fromArray(F, x, xc + 24), s);
                 acc = s.fma(d, acc);
             }
-            out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD);
+            out[outOffset + r] = FloatOps.sumLanes(acc);
         }
     }
 
@@ -125,7 +126,7 @@ final class Q4_0Matrix extends EncodedMatrix {
                 acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dw * ad[b]), acc);
                 offset += dw * offsetTerm[b];
             }
-            out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD) - offset;
+            out[outOffset + r] = FloatOps.sumLanes(acc) - offset;
         }
     }
 

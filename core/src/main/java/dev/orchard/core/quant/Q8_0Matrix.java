@@ -1,5 +1,6 @@
 package dev.orchard.core.quant;
 
+import dev.orchard.core.kernel.FloatOps;
 import dev.orchard.core.kernel.Parallel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -65,7 +66,7 @@ final class Q8_0Matrix extends EncodedMatrix {
                 s = widen(seg, blk + 26).fma(FloatVector.fromArray(F, x, xc + 24), s);
                 acc = s.fma(d, acc);
             }
-            out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD);
+            out[outOffset + r] = FloatOps.sumLanes(acc);
         }
     }
 
@@ -110,7 +111,7 @@ final class Q8_0Matrix extends EncodedMatrix {
                 float scale = Float.float16ToFloat(seg.get(I16, blk)) * ad[b];
                 acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);
             }
-            out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD);
+            out[outOffset + r] = FloatOps.sumLanes(acc);
         }
     }
 
