@@ -111,25 +111,47 @@ public final class FloatOps {
 
     /** In-place softmax over {@code x[offset .. offset + n)}. */
     public static void softmax(float[] x, int offset, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (; i < bound; i += F.length()) {
+            vmax = vmax.max(FloatVector.fromArray(F, x, offset + i));
+        }
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
             max = Math.max(max, x[offset + i]);
         }
-        float sum = 0f;
-        for (int i = 0; i < n; i++) {
+        FloatVector vsum = FloatVector.zero(F);
+        for (i = 0; i < bound; i += F.length()) {
+            FloatVector e = FloatVector.fromArray(F, x, offset + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(x, offset + i);
+            vsum = vsum.add(e);
+        }
+        float sum = sumLanes(vsum);
+        for (; i < n; i++) {
             float e = (float) Math.exp(x[offset + i] - max);
             x[offset + i] = e;
             sum += e;
         }
         float inv = 1f / sum;
-        for (int i = 0; i < n; i++) {
+        for (i = 0; i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, offset + i).mul(inv).intoArray(x, offset + i);
+        }
+        for (; i < n; i++) {
             x[offset + i] *= inv;
         }
     }
 
-    /** SwiGLU in place: {@code gate[i] = silu(gate[i]) * up[i]}. */
+    /** SwiGLU in place: {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(g) = g / (1 + e^-g)}. */
     public static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += F.length()) {
+            FloatVector g = FloatVector.fromArray(F, gate, i);
+            FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            silu.mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+        }
+        for (; i < n; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }

@@ -24,4 +24,27 @@ public final class FloatOpsScalar {
             out[oo + i] = (float) (x[xo + i] * scale * weight[i]);
         }
     }
+
+    public static void softmax(float[] x, int offset, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[offset + i]);
+        }
+        double sum = 0;
+        double[] e = new double[n];
+        for (int i = 0; i < n; i++) {
+            e[i] = Math.exp(x[offset + i] - max);
+            sum += e[i];
+        }
+        for (int i = 0; i < n; i++) {
+            x[offset + i] = (float) (e[i] / sum);
+        }
+    }
+
+    public static void swiglu(float[] gate, float[] up, int n) {
+        for (int i = 0; i < n; i++) {
+            double g = gate[i];
+            gate[i] = (float) (g / (1 + Math.exp(-g)) * up[i]);
+        }
+    }
 }

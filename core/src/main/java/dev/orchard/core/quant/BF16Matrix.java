@@ -2,6 +2,7 @@ package dev.orchard.core.quant;
 
 import dev.orchard.core.kernel.FloatOps;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -25,6 +26,12 @@ final class BF16Matrix extends EncodedMatrix {
     @Override
     public Encoding encoding() {
         return Encoding.BF16;
+    }
+
+    /** Eight bfloat16 values to eight floats: zero-extend to 32 bits and shift into the upper half. */
+    private static FloatVector widen(ShortVector h) {
+        IntVector i = (IntVector) h.convertShape(VectorOperators.ZERO_EXTEND_S2I, IntVector.SPECIES_256, 0);
+        return i.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     static float bf16ToFloat(short bits) {
@@ -52,13 +59,13 @@ final class BF16Matrix extends EncodedMatrix {
             int c = 0;
             for (; c + 16 <= n; c += 16) {
                 long at = base + 2L * c;
-                FloatVector w0 = HalfFloats.bf16ToFloat(ShortVector.fromMemorySegment(S, seg, at, LE));
-                FloatVector w1 = HalfFloats.bf16ToFloat(ShortVector.fromMemorySegment(S, seg, at + 16, LE));
+                FloatVector w0 = widen(ShortVector.fromMemorySegment(S, seg, at, LE));
+                FloatVector w1 = widen(ShortVector.fromMemorySegment(S, seg, at + 16, LE));
                 a0 = w0.fma(FloatVector.fromArray(F, x, xOffset + c), a0);
                 a1 = w1.fma(FloatVector.fromArray(F, x, xOffset + c + 8), a1);
             }
             for (; c + 8 <= n; c += 8) {
-                FloatVector w0 = HalfFloats.bf16ToFloat(ShortVector.fromMemorySegment(S, seg, base + 2L * c, LE));
+                FloatVector w0 = widen(ShortVector.fromMemorySegment(S, seg, base + 2L * c, LE));
                 a0 = w0.fma(FloatVector.fromArray(F, x, xOffset + c), a0);
             }
             float sum = FloatOps.sumLanes(a0.add(a1));
@@ -83,7 +90,7 @@ final class BF16Matrix extends EncodedMatrix {
         long base = r * rowBytes;
         int c = 0;
         for (; c + 8 <= cols; c += 8) {
-            HalfFloats.bf16ToFloat(ShortVector.fromMemorySegment(S, seg, base + 2L * c, LE)).intoArray(dst, offset + c);
+            widen(ShortVector.fromMemorySegment(S, seg, base + 2L * c, LE)).intoArray(dst, offset + c);
         }
         for (; c < cols; c++) {
             dst[offset + c] = bf16ToFloat(seg.get(I16, base + 2L * c));

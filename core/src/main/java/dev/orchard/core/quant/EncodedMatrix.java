@@ -19,7 +19,10 @@ abstract class EncodedMatrix implements WeightMatrix {
     /** Below this many tokens, matMul runs mat-vecs (each token's own dot products) instead of tiles. */
     static final int MIN_TILED_TOKENS = 4;
 
-    private static final ThreadLocal<float[][]> TILE = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Per-thread float buffers: one for {@link #matMul}'s decoded tiles, one for kernels that decode rows. */
+    static final int SCRATCH_TILE = 0;
+    static final int SCRATCH_DOT = 1;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     final MemorySegment data;
     final int rows;
@@ -86,23 +89,71 @@ abstract class EncodedMatrix implements WeightMatrix {
         rowScalar(r, dst, offset);
     }
 
-    @Override
-    public void matVec(float[] x, float[] out) {
-        checkVec(x, out);
+    /** Whether mat-vecs take the integer path (quantized activations); Q8_0 and Q4_0 override. */
+    boolean int8() {
+        return false;
+    }
+
+    /** Integer path over rows [start, end); only called when {@link #int8()}. */
+    void dotRowsInt8(int start, int end, Q8Activations a, float[] out, int outOffset) {
+        throw new UnsupportedOperationException(encoding() + " has no integer kernel");
+    }
+
+    /** Rows [start, end) of a mat-vec with this matrix's kernels; {@code a} is the quantized x when int8. */
+    final void matVecRows(int start, int end, float[] x, int xOffset, Q8Activations a, float[] out, int outOffset) {
         if (path == KernelPath.SCALAR) {
-            Parallel.forRange(rows, GRAIN, (start, end) -> {
-                for (int r = start; r < end; r++) {
-                    out[r] = dotScalar(r, x, 0);
-                }
-            });
+            for (int r = start; r < end; r++) {
+                out[outOffset + r] = dotScalar(r, x, xOffset);
+            }
+        } else if (int8()) {
+            dotRowsInt8(start, end, a, out, outOffset);
         } else {
-            matVecVector(x, 0, out, 0);
+            dotRows(start, end, x, xOffset, out, outOffset);
         }
     }
 
-    /** Vector mat-vec of the input at {@code x[xOffset..]} into {@code out[outOffset..]}; the int8 path overrides. */
-    void matVecVector(float[] x, int xOffset, float[] out, int outOffset) {
-        Parallel.forRange(rows, GRAIN, (start, end) -> dotRows(start, end, x, xOffset, out, outOffset));
+    @Override
+    public void matVec(float[] x, float[] out) {
+        checkVec(x, out);
+        matVecAt(x, 0, out, 0);
+    }
+
+    /** Mat-vec of the input at {@code x[xOffset..]} into {@code out[outOffset..]}. */
+    void matVecAt(float[] x, int xOffset, float[] out, int outOffset) {
+        Q8Activations a = int8() ? Q8Activations.forCurrentThread().quantize(x, xOffset, cols, 1) : null;
+        Parallel.forRange(rows, GRAIN, (start, end) -> matVecRows(start, end, x, xOffset, a, out, outOffset));
+    }
+
+    /**
+     * Mat-vecs of several matrices with the same input (q, k, v; gate, up) as one parallel job: one barrier and,
+     * for the integer path, one quantization of {@code x} instead of one per matrix.
+     */
+    static void matVecAll(float[] x, EncodedMatrix[] matrices, float[][] outs) {
+        int total = 0;
+        boolean anyInt8 = false;
+        int[] firstRow = new int[matrices.length + 1];
+        for (int i = 0; i < matrices.length; i++) {
+            EncodedMatrix m = matrices[i];
+            m.checkVec(x, outs[i]);
+            if (m.cols != matrices[0].cols) {
+                throw new IllegalArgumentException("matVec of several matrices needs one column count, got "
+                        + matrices[0] + " and " + m);
+            }
+            anyInt8 |= m.int8();
+            firstRow[i] = total;
+            total += m.rows;
+        }
+        firstRow[matrices.length] = total;
+        Q8Activations a = anyInt8 ? Q8Activations.forCurrentThread().quantize(x, 0, matrices[0].cols, 1) : null;
+        Parallel.forRange(total, GRAIN, (start, end) -> {
+            for (int i = 0; i < matrices.length; i++) {
+                int from = Math.max(start, firstRow[i]);
+                int to = Math.min(end, firstRow[i + 1]);
+                if (from < to) {
+                    matrices[i].matVecRows(from - firstRow[i], to - firstRow[i], x, 0, a, outs[i], 0);
+                }
+            }
+        });
     }
 
     @Override
@@ -121,7 +172,7 @@ abstract class EncodedMatrix implements WeightMatrix {
             });
         } else if (n < MIN_TILED_TOKENS) {
             for (int i = 0; i < n; i++) {
-                matVecVector(x, i * cols, out, i * rows);
+                matVecAt(x, i * cols, out, i * rows);
             }
         } else {
             matMulTiled(x, n, out);
@@ -131,7 +182,7 @@ abstract class EncodedMatrix implements WeightMatrix {
     /** Decodes {@link #TILE_ROWS} rows at a time to floats and multiplies them with all {@code n} inputs. */
     void matMulTiled(float[] x, int n, float[] out) {
         Parallel.forRange(rows, TILE_ROWS * 2, (start, end) -> {
-            float[] tile = tile(TILE_ROWS * cols);
+            float[] tile = scratch(SCRATCH_TILE, TILE_ROWS * cols);
             for (int r0 = start; r0 < end; r0 += TILE_ROWS) {
                 int count = Math.min(TILE_ROWS, end - r0);
                 decodeRows(r0, count, tile);
@@ -140,12 +191,13 @@ abstract class EncodedMatrix implements WeightMatrix {
         });
     }
 
-    static float[] tile(int size) {
-        float[][] holder = TILE.get();
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
+    /** This thread's buffer {@code slot}, at least {@code size} long. */
+    static float[] scratch(int slot, int size) {
+        float[][] holder = SCRATCH.get();
+        if (holder[slot].length < size) {
+            holder[slot] = new float[size];
         }
-        return holder[0];
+        return holder[slot];
     }
 
     void checkVec(float[] x, float[] out) {

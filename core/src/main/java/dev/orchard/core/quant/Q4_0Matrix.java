@@ -1,7 +1,6 @@
 package dev.orchard.core.quant;
 
 import dev.orchard.core.kernel.FloatOps;
-import dev.orchard.core.kernel.Parallel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -89,45 +88,87 @@ final class Q4_0Matrix extends EncodedMatrix {
     }
 
     @Override
-    void matVecVector(float[] x, int xOffset, float[] out, int outOffset) {
-        if (path != KernelPath.VECTOR_INT8) {
-            super.matVecVector(x, xOffset, out, outOffset);
-            return;
-        }
-        Q8Activations a = Q8Activations.forCurrentThread().quantize(x, xOffset, cols, 1);
-        Parallel.forRange(rows, GRAIN, (start, end) -> dotRowsInt8(start, end, a, out, outOffset));
+    boolean int8() {
+        return path == KernelPath.VECTOR_INT8;
     }
 
     /**
      * Integer path. The nibbles are used as stored (0..15) and the offset of 8 is taken out per block with the
      * activation's precomputed {@code 8 * d * sum(q)}: {@code sum((w - 8) * q) = sum(w * q) - 8 * sum(q)}. With
-     * |w * q| at most 15 * 127, four products fit a 16-bit lane, so the pair sums stay 16-bit too.
+     * |w * q| at most 15 * 127, sums of four products fit a 16-bit lane. Four rows at a time share the activation
+     * loads and give the processor two independent accumulator chains.
      */
+    @Override
     void dotRowsInt8(int start, int end, Q8Activations a, float[] out, int outOffset) {
+        int r = start;
+        for (; r + 2 <= end; r += 2) {
+            dot2Int8(r, a, out, outOffset);
+        }
+        if (r < end) {
+            dot1Int8(r, a, out, outOffset);
+        }
+    }
+
+    // Two rows per pass, not four: C2 stops inlining the Vector API calls of a third and fourth row
+    // (NodeCountInliningCutoff), and vectors that are not inlined are boxed, several times slower.
+    private void dot2Int8(int r, Q8Activations a, float[] out, int outOffset) {
         MemorySegment seg = data;
         int blocks = cols / 32;
         short[] q = a.q;
         float[] ad = a.d;
         float[] offsetTerm = a.offsetTerm;
-        for (int r = start; r < end; r++) {
-            long base = r * rowBytes;
-            FloatVector acc = FloatVector.zero(F);
-            float offset = 0f;
-            for (int b = 0; b < blocks; b++) {
-                long blk = base + 18L * b;
-                ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B128, seg, blk + 2, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
-                ShortVector p = w.and((short) 0x0F).mul(ShortVector.fromArray(S256, q, 32 * b))
-                        .add(w.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S256, q, 32 * b + 16)));
-                IntVector pairs = p.reinterpretAsInts();
-                // The upper half of pairs + (pairs << 16) is the sum of the two 16-bit lanes.
-                IntVector sums = pairs.add(pairs.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-                float dw = Float.float16ToFloat(seg.get(I16, blk));
-                acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, dw * ad[b]), acc);
-                offset += dw * offsetTerm[b];
-            }
-            out[outOffset + r] = FloatOps.sumLanes(acc) - offset;
+        long base0 = r * rowBytes;
+        long base1 = base0 + rowBytes;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        float off0 = 0f;
+        float off1 = 0f;
+        for (int b = 0; b < blocks; b++) {
+            ShortVector x0 = ShortVector.fromArray(S256, q, 32 * b);
+            ShortVector x1 = ShortVector.fromArray(S256, q, 32 * b + 16);
+            float dx = ad[b];
+            float ot = offsetTerm[b];
+            long o = 18L * b;
+            float d0 = Float.float16ToFloat(seg.get(I16, base0 + o));
+            float d1 = Float.float16ToFloat(seg.get(I16, base1 + o));
+            acc0 = blockInt8(seg, base0 + o, x0, x1, d0 * dx, acc0);
+            acc1 = blockInt8(seg, base1 + o, x0, x1, d1 * dx, acc1);
+            off0 += d0 * ot;
+            off1 += d1 * ot;
         }
+        out[outOffset + r] = FloatOps.sumLanes(acc0) - off0;
+        out[outOffset + r + 1] = FloatOps.sumLanes(acc1) - off1;
+    }
+
+    private void dot1Int8(int r, Q8Activations a, float[] out, int outOffset) {
+        MemorySegment seg = data;
+        int blocks = cols / 32;
+        short[] q = a.q;
+        float[] ad = a.d;
+        float[] offsetTerm = a.offsetTerm;
+        long base = r * rowBytes;
+        FloatVector acc = FloatVector.zero(F);
+        float offset = 0f;
+        for (int b = 0; b < blocks; b++) {
+            long blk = base + 18L * b;
+            float dw = Float.float16ToFloat(seg.get(I16, blk));
+            acc = blockInt8(seg, blk, ShortVector.fromArray(S256, q, 32 * b),
+                    ShortVector.fromArray(S256, q, 32 * b + 16), dw * ad[b], acc);
+            offset += dw * offsetTerm[b];
+        }
+        out[outOffset + r] = FloatOps.sumLanes(acc) - offset;
+    }
+
+    /** {@code acc + scale * sum(nibbles * x)} over the block at {@code blk}, spread over the lanes. */
+    private static FloatVector blockInt8(MemorySegment seg, long blk, ShortVector x0, ShortVector x1, float scale,
+                                         FloatVector acc) {
+        ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B128, seg, blk + 2, LE)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2S, S256, 0);
+        ShortVector p = w.and((short) 0x0F).mul(x0).add(w.lanewise(VectorOperators.LSHR, 4).mul(x1));
+        IntVector pairs = p.reinterpretAsInts();
+        // The upper half of pairs + (pairs << 16) is the sum of the two 16-bit lanes.
+        IntVector sums = pairs.add(pairs.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+        return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);
     }
 
     @Override

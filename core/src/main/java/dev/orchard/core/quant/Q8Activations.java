@@ -1,5 +1,12 @@
 package dev.orchard.core.quant;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Activation vectors quantized to 8-bit blocks of 32 for the integer dot products of {@link Q8_0Matrix} and
  * {@link Q4_0Matrix}, as llama.cpp does before every quantized mat-mul: per block of 32 values
@@ -13,6 +20,10 @@ package dev.orchard.core.quant;
  * <p>Each thread keeps one instance (see {@link #forCurrentThread}) and reuses it from call to call.
  */
 final class Q8Activations {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
 
     private static final ThreadLocal<Q8Activations> SCRATCH = ThreadLocal.withInitial(Q8Activations::new);
 
@@ -49,6 +60,40 @@ final class Q8Activations {
     }
 
     private void quantizeBlock(float[] x, int from, int at, int block) {
+        FloatVector v0 = FloatVector.fromArray(F, x, from);
+        FloatVector v1 = FloatVector.fromArray(F, x, from + 8);
+        FloatVector v2 = FloatVector.fromArray(F, x, from + 16);
+        FloatVector v3 = FloatVector.fromArray(F, x, from + 24);
+        float amax = v0.abs().max(v1.abs()).max(v2.abs().max(v3.abs())).reduceLanes(VectorOperators.MAX);
+        float scale = amax / 127f;
+        float inverse = scale != 0f ? 1f / scale : 0f;
+        IntVector sum = quantize8(v0, inverse, at);
+        sum = sum.add(quantize8(v1, inverse, at + 8));
+        sum = sum.add(quantize8(v2, inverse, at + 16));
+        sum = sum.add(quantize8(v3, inverse, at + 24));
+        d[block] = scale;
+        offsetTerm[block] = 8f * scale * sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Rounds {@code v * inverse} half away from zero (C's roundf, as llama.cpp) into {@code q[at .. at + 8)} and
+     * returns the rounded values. Truncate, then step one away from zero where the dropped fraction (exact in
+     * float) is at least one half; adding 0.5 before truncating would be wrong for 0.49999997, whose sum with 0.5
+     * rounds up to 1 in float.
+     */
+    private IntVector quantize8(FloatVector v, float inverse, int at) {
+        FloatVector scaled = v.mul(inverse);
+        IntVector truncated = (IntVector) scaled.convert(VectorOperators.F2I, 0);
+        FloatVector fraction = scaled.sub((FloatVector) truncated.convert(VectorOperators.I2F, 0));
+        VectorMask<Integer> up = fraction.compare(VectorOperators.GE, 0.5f).cast(I);
+        VectorMask<Integer> down = fraction.compare(VectorOperators.LE, -0.5f).cast(I);
+        IntVector rounded = truncated.add(1, up).sub(1, down);
+        ((ShortVector) rounded.convertShape(VectorOperators.I2S, S128, 0)).intoArray(q, at);
+        return rounded;
+    }
+
+    /** Reference: the same quantization one element at a time. */
+    static void quantizeScalar(float[] x, int from, short[] q, int at, float[] d, float[] offsetTerm, int block) {
         float amax = 0f;
         for (int j = 0; j < 32; j++) {
             amax = Math.max(amax, Math.abs(x[from + j]));

@@ -1,7 +1,6 @@
 package dev.orchard.core.quant;
 
 import dev.orchard.core.kernel.FloatOps;
-import dev.orchard.core.kernel.Parallel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -75,44 +74,76 @@ final class Q8_0Matrix extends EncodedMatrix {
     }
 
     @Override
-    void matVecVector(float[] x, int xOffset, float[] out, int outOffset) {
-        if (path != KernelPath.VECTOR_INT8) {
-            super.matVecVector(x, xOffset, out, outOffset);
-            return;
-        }
-        Q8Activations a = Q8Activations.forCurrentThread().quantize(x, xOffset, cols, 1);
-        Parallel.forRange(rows, GRAIN, (start, end) -> dotRowsInt8(start, end, a, out, outOffset));
+    boolean int8() {
+        return path == KernelPath.VECTOR_INT8;
     }
 
     /**
      * Integer path: per block, 32 weight bytes and 32 activation quants multiplied as 16-bit lanes (|w * q| is at
      * most 128 * 127, so the sum of two products still fits 16 bits), pairs of lanes summed into 32-bit lanes,
-     * converted to float and scaled once by the product of the two block scales.
+     * converted to float and scaled once by the product of the two block scales. Four rows at a time share the
+     * activation loads and give the processor two independent accumulator chains.
      */
+    @Override
     void dotRowsInt8(int start, int end, Q8Activations a, float[] out, int outOffset) {
+        int r = start;
+        for (; r + 2 <= end; r += 2) {
+            dot2Int8(r, a, out, outOffset);
+        }
+        if (r < end) {
+            dot1Int8(r, a, out, outOffset);
+        }
+    }
+
+    // Two rows per pass, not four: C2 stops inlining the Vector API calls of a third and fourth row
+    // (NodeCountInliningCutoff), and vectors that are not inlined are boxed, several times slower.
+    private void dot2Int8(int r, Q8Activations a, float[] out, int outOffset) {
         MemorySegment seg = data;
         int blocks = cols / 32;
         short[] q = a.q;
         float[] ad = a.d;
-        for (int r = start; r < end; r++) {
-            long base = r * rowBytes;
-            FloatVector acc = FloatVector.zero(F);
-            for (int b = 0; b < blocks; b++) {
-                long blk = base + 34L * b;
-                ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B128, seg, blk + 2, LE)
-                        .convertShape(VectorOperators.B2S, S256, 0);
-                ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B128, seg, blk + 18, LE)
-                        .convertShape(VectorOperators.B2S, S256, 0);
-                ShortVector p = w0.mul(ShortVector.fromArray(S256, q, 32 * b))
-                        .add(w1.mul(ShortVector.fromArray(S256, q, 32 * b + 16)));
-                IntVector pairs = p.reinterpretAsInts();
-                IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
-                        .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-                float scale = Float.float16ToFloat(seg.get(I16, blk)) * ad[b];
-                acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);
-            }
-            out[outOffset + r] = FloatOps.sumLanes(acc);
+        long base0 = r * rowBytes;
+        long base1 = base0 + rowBytes;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            ShortVector x0 = ShortVector.fromArray(S256, q, 32 * b);
+            ShortVector x1 = ShortVector.fromArray(S256, q, 32 * b + 16);
+            float dx = ad[b];
+            long o = 34L * b;
+            acc0 = blockInt8(seg, base0 + o, x0, x1, dx, acc0);
+            acc1 = blockInt8(seg, base1 + o, x0, x1, dx, acc1);
         }
+        out[outOffset + r] = FloatOps.sumLanes(acc0);
+        out[outOffset + r + 1] = FloatOps.sumLanes(acc1);
+    }
+
+    private void dot1Int8(int r, Q8Activations a, float[] out, int outOffset) {
+        MemorySegment seg = data;
+        int blocks = cols / 32;
+        short[] q = a.q;
+        float[] ad = a.d;
+        long base = r * rowBytes;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            acc = blockInt8(seg, base + 34L * b, ShortVector.fromArray(S256, q, 32 * b),
+                    ShortVector.fromArray(S256, q, 32 * b + 16), ad[b], acc);
+        }
+        out[outOffset + r] = FloatOps.sumLanes(acc);
+    }
+
+    /** {@code acc + dw * dx * sum(w * x)} over the block at {@code blk}, spread over the lanes. */
+    private static FloatVector blockInt8(MemorySegment seg, long blk, ShortVector x0, ShortVector x1, float dx,
+                                         FloatVector acc) {
+        ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B128, seg, blk + 2, LE)
+                .convertShape(VectorOperators.B2S, S256, 0);
+        ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B128, seg, blk + 18, LE)
+                .convertShape(VectorOperators.B2S, S256, 0);
+        IntVector pairs = w0.mul(x0).add(w1.mul(x1)).reinterpretAsInts();
+        IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
+                .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+        float scale = Float.float16ToFloat(seg.get(I16, blk)) * dx;
+        return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);
     }
 
     @Override

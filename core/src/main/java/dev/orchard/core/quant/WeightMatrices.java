@@ -31,6 +31,29 @@ public final class WeightMatrices {
         };
     }
 
+    /**
+     * {@code outs[i] = matrices[i] x} for matrices that share the input, e.g. a layer's q, k and v projections:
+     * one parallel job instead of one per matrix, and the quantized integer path quantizes {@code x} once.
+     * Matrices of other implementations (say, wrapped with an adapter) are multiplied one by one.
+     */
+    public static void matVec(float[] x, WeightMatrix[] matrices, float[][] outs) {
+        if (matrices.length != outs.length) {
+            throw new IllegalArgumentException("matVec: " + matrices.length + " matrices but " + outs.length
+                    + " outputs");
+        }
+        EncodedMatrix[] encoded = new EncodedMatrix[matrices.length];
+        for (int i = 0; i < matrices.length; i++) {
+            if (!(matrices[i] instanceof EncodedMatrix e) || matrices[i].cols() != matrices[0].cols()) {
+                for (int j = 0; j < matrices.length; j++) {
+                    matrices[j].matVec(x, outs[j]);
+                }
+                return;
+            }
+            encoded[i] = e;
+        }
+        EncodedMatrix.matVecAll(x, encoded, outs);
+    }
+
     /** Encodes a row-major float matrix into a new off-heap segment in {@code encoding}. */
     public static WeightMatrix encode(Encoding encoding, float[] values, int rows, int cols) {
         return encode(encoding, values, rows, cols, KernelPath.fastest(encoding));
