@@ -5,6 +5,7 @@ import dev.orchard.core.format.SafeTensorsWriter;
 import dev.orchard.core.model.Layer;
 import dev.orchard.core.model.ModelConfig;
 import dev.orchard.core.model.Projection;
+import dev.orchard.core.model.RopeLayouts;
 import dev.orchard.core.model.Transformer;
 import dev.orchard.core.quant.WeightMatrix;
 
@@ -348,7 +349,15 @@ final class TrainingModel {
         SafeTensorsWriter w = new SafeTensorsWriter(Map.of("format", "pt"));
         for (Parameter p : allParameters()) {
             if (p.name().contains(".lora_")) {
-                w.addF32(p.name(), p.shape(), p.data());
+                float[] values = p.data();
+                // PEFT files are in Hugging Face row order; a GGUF llama base has its q/k rows (and so the q/k
+                // B factors trained on it) in adjacent-pair order: store them back in HF order.
+                boolean qk = p.name().contains(".q_proj.lora_B") || p.name().contains(".k_proj.lora_B");
+                if (adjacentPairRope && qk) {
+                    int heads = p.name().contains(".q_proj.") ? config.numAttentionHeads() : config.numKeyValueHeads();
+                    values = RopeLayouts.pairsToHalves(values, heads, config.headDim(), loraRank);
+                }
+                w.addF32(p.name(), p.shape(), values);
             }
         }
         w.write(dir.resolve("adapter_model.safetensors"));
