@@ -6,6 +6,7 @@ import dev.orchard.core.format.FormatException;
 import dev.orchard.core.format.SafeTensors;
 import dev.orchard.core.model.ModelConfig;
 import dev.orchard.core.model.Projection;
+import dev.orchard.core.model.RopeLayouts;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -186,6 +187,26 @@ public final class LoraAdapter {
                     + " (supported: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)");
         }
         return targets;
+    }
+
+    /**
+     * This adapter for a base whose q/k rows are in GGUF's adjacent-pair RoPE order: PEFT files hold B factors in
+     * Hugging Face order, so the rows of the q and k projections' B are permuted to match the base.
+     */
+    public LoraAdapter forAdjacentPairRope(ModelConfig base) {
+        LoraDelta[][] permuted = new LoraDelta[deltas.length][];
+        for (int l = 0; l < deltas.length; l++) {
+            permuted[l] = deltas[l].clone();
+            for (Projection p : new Projection[] {Projection.Q_PROJ, Projection.K_PROJ}) {
+                LoraDelta d = permuted[l][p.ordinal()];
+                if (d != null) {
+                    int heads = p == Projection.Q_PROJ ? base.numAttentionHeads() : base.numKeyValueHeads();
+                    permuted[l][p.ordinal()] = new LoraDelta(d.rank(), d.in(), d.out(), d.scale(), d.a(),
+                            RopeLayouts.halvesToPairs(d.b(), heads, base.headDim(), d.rank()));
+                }
+            }
+        }
+        return new LoraAdapter(name, rank, alpha, rsLora, targets, permuted);
     }
 
     public String name() {

@@ -20,6 +20,11 @@ public final class FloatOps {
     private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S256, i -> i ^ 4);
     private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S256, i -> i ^ 2);
     private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S256, i -> i ^ 1);
+    private static final VectorSpecies<Float> S512 = FloatVector.SPECIES_512;
+    private static final VectorShuffle<Float> SWAP8_512 = VectorShuffle.fromOp(S512, i -> i ^ 8);
+    private static final VectorShuffle<Float> SWAP4_512 = VectorShuffle.fromOp(S512, i -> i ^ 4);
+    private static final VectorShuffle<Float> SWAP2_512 = VectorShuffle.fromOp(S512, i -> i ^ 2);
+    private static final VectorShuffle<Float> SWAP1_512 = VectorShuffle.fromOp(S512, i -> i ^ 1);
 
     /**
      * The sum of a vector's lanes in a fixed order (pairwise, halves first). {@code reduceLanes(ADD)} leaves the
@@ -32,6 +37,13 @@ public final class FloatOps {
             v = v.add(v.rearrange(SWAP4));
             v = v.add(v.rearrange(SWAP2));
             v = v.add(v.rearrange(SWAP1));
+            return v.lane(0);
+        }
+        if (v.species() == S512) {
+            v = v.add(v.rearrange(SWAP8_512));
+            v = v.add(v.rearrange(SWAP4_512));
+            v = v.add(v.rearrange(SWAP2_512));
+            v = v.add(v.rearrange(SWAP1_512));
             return v.lane(0);
         }
         float[] lanes = v.toArray();

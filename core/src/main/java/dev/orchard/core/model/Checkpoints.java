@@ -160,32 +160,14 @@ public final class Checkpoints {
         w.write(file);
     }
 
-    /** Reorders each head's rows from halves ([x0..x_{d/2-1}], [y0..]) to adjacent pairs (x0, y0, x1, y1, ...). */
+    /** Reorders each head's rows from halves to adjacent pairs (see {@link RopeLayouts}). */
     static WeightMatrix permuteForAdjacentPairs(WeightMatrix m, int heads, int headDim, Encoding encoding) {
-        float[] src = m.dequantize();
-        float[] dst = new float[src.length];
-        int cols = m.cols();
-        int half = headDim / 2;
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < half; i++) {
-                for (int part = 0; part < 2; part++) {
-                    int from = h * headDim + part * half + i;
-                    int to = h * headDim + 2 * i + part;
-                    System.arraycopy(src, from * cols, dst, to * cols, cols);
-                }
-            }
-        }
-        return WeightMatrices.encode(encoding, dst, m.rows(), cols);
+        return WeightMatrices.encode(encoding, RopeLayouts.halvesToPairs(m.dequantize(), heads, headDim, m.cols()),
+                m.rows(), m.cols());
     }
 
     static float[] permuteVector(float[] v) {
-        int half = v.length / 2;
-        float[] out = new float[v.length];
-        for (int i = 0; i < half; i++) {
-            out[2 * i] = v[i];
-            out[2 * i + 1] = v[i + half];
-        }
-        return out;
+        return RopeLayouts.halvesToPairs(v, 1, v.length, 1);
     }
 
     private static long[] shape(WeightMatrix m) {

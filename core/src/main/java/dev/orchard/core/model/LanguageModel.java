@@ -172,9 +172,13 @@ public final class LanguageModel implements AutoCloseable {
         return newSession(tokens.length).prefillAll(tokens);
     }
 
-    /** Loads a PEFT adapter for this model (validated against its shapes). */
+    /**
+     * Loads a PEFT adapter for this model (validated against its shapes). For a GGUF llama base the q/k factors are
+     * permuted to its RoPE layout, so an adapter trained on the Hugging Face checkpoint applies to its GGUF too.
+     */
     public LoraAdapter loadAdapter(Path dir) throws IOException {
-        return LoraAdapter.load(dir, config());
+        LoraAdapter adapter = LoraAdapter.load(dir, config());
+        return transformer.adjacentPairRope() ? adapter.forAdjacentPairRope(config()) : adapter;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.orchard.core.adapter.LoraAdapter;
 import dev.orchard.core.adapter.LoraDelta;
 import dev.orchard.core.kernel.FloatOps;
 import dev.orchard.core.kernel.Parallel;
+import dev.orchard.core.quant.WeightMatrices;
 import dev.orchard.core.quant.WeightMatrix;
 
 /**
@@ -177,9 +178,7 @@ public final class Session {
         for (int i = 0; i < n; i++) {
             FloatOps.rmsNorm(s.xb, i * hidden, s.x, i * hidden, w.inputLayernorm(), hidden, eps);
         }
-        linear(l, Projection.Q_PROJ, w, s.xb, n, s.q, s);
-        linear(l, Projection.K_PROJ, w, s.xb, n, s.k, s);
-        linear(l, Projection.V_PROJ, w, s.xb, n, s.v, s);
+        linear3(l, w, Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ, s.xb, n, s.q, s.k, s.v, s);
         for (int i = 0; i < n; i++) {
             int pos = position + i;
             if (w.hasQkNorm()) {
@@ -210,11 +209,47 @@ public final class Session {
         for (int i = 0; i < n; i++) {
             FloatOps.rmsNorm(s.xb, i * hidden, s.x, i * hidden, w.postAttentionLayernorm(), hidden, eps);
         }
-        linear(l, Projection.GATE_PROJ, w, s.xb, n, s.gate, s);
-        linear(l, Projection.UP_PROJ, w, s.xb, n, s.up, s);
+        linear3(l, w, Projection.GATE_PROJ, Projection.UP_PROJ, null, s.xb, n, s.gate, s.up, null, s);
         FloatOps.swiglu(s.gate, s.up, n * c.intermediateSize());
         linear(l, Projection.DOWN_PROJ, w, s.gate, n, s.tmp, s);
         FloatOps.add(s.tmp, s.x, n * hidden);
+    }
+
+    /**
+     * Two or three projections of the same input. Decoding one token, they run as one parallel job (one barrier
+     * and, for 8/4-bit weights, one activation quantization instead of three); the per-operation profile keeps
+     * them apart so it can time each.
+     */
+    private void linear3(int l, Layer w, Projection a, Projection b, Projection c, float[] in, int n,
+                         float[] outA, float[] outB, float[] outC, Scratch s) {
+        if (n != 1 || profile != null) {
+            linear(l, a, w, in, n, outA, s);
+            linear(l, b, w, in, n, outB, s);
+            if (c != null) {
+                linear(l, c, w, in, n, outC, s);
+            }
+            return;
+        }
+        if (c == null) {
+            WeightMatrices.matVec(in, new WeightMatrix[] {w.projection(a), w.projection(b)}, new float[][] {outA, outB});
+        } else {
+            WeightMatrices.matVec(in, new WeightMatrix[] {w.projection(a), w.projection(b), w.projection(c)},
+                    new float[][] {outA, outB, outC});
+        }
+        addDelta(l, a, in, 1, outA, s);
+        addDelta(l, b, in, 1, outB, s);
+        if (c != null) {
+            addDelta(l, c, in, 1, outC, s);
+        }
+    }
+
+    private void addDelta(int l, Projection p, float[] in, int n, float[] out, Scratch s) {
+        LoraDelta delta = adapter == null ? null : adapter.delta(l, p);
+        if (delta != null) {
+            for (int i = 0; i < n; i++) {
+                delta.addTo(in, i * delta.in(), out, i * delta.out(), s.loraTmp(delta.rank()));
+            }
+        }
     }
 
     /** {@code out = W in} for n inputs, plus the active adapter's low-rank path when it targets this projection. */
@@ -226,12 +261,7 @@ public final class Session {
         } else {
             m.matMul(in, n, out);
         }
-        LoraDelta delta = adapter == null ? null : adapter.delta(l, p);
-        if (delta != null) {
-            for (int i = 0; i < n; i++) {
-                delta.addTo(in, i * delta.in(), out, i * delta.out(), s.loraTmp(delta.rank()));
-            }
-        }
+        addDelta(l, p, in, n, out, s);
         if (profile != null) {
             long elapsed = System.nanoTime() - t0;
             profile.add(p, elapsed);

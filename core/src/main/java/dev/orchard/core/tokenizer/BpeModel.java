@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BpeModel {
 
+    /** The pre-token cache can be switched off (-Dorchard.tokenizer.cache=false) to measure the merge loop alone. */
+    private static final boolean CACHE = Boolean.parseBoolean(System.getProperty("orchard.tokenizer.cache", "true"));
     private static final int CACHE_LIMIT = 100_000;
     private static final int CACHE_MAX_PIECE = 64;
 
@@ -37,6 +39,17 @@ final class BpeModel {
     /** Ids of single-character tokens in the Basic Multilingual Plane (character models), -1 where absent. */
     private final int[] charIds;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
+    /**
+     * Character models: the chars that some token has right before a ▁. Between any other char and a ▁ no merge
+     * can ever happen, so a long piece (SentencePiece feeds the whole text as one) is cut there into words that
+     * are merged, and cached, one by one, with exactly the same result. Null when no token holds a ▁.
+     */
+    private final java.util.BitSet beforeSpace;
+    /**
+     * Byte-level models with ignore_merges: tokens by the text they stand for, so that a pre-token that is a whole
+     * token is found without converting it to bytes (tokens that are not valid UTF-8 can never equal a pre-token).
+     */
+    private final Map<String, Integer> wholeTokens;
 
     BpeModel(String[] vocab, PairMap merges, boolean byteLevel, boolean byteFallback, int unkId, boolean fuseUnk,
              boolean ignoreMerges) {
@@ -61,9 +74,40 @@ final class BpeModel {
                 byteIds[b] = id;
             }
         }
+        if (byteLevel && ignoreMerges) {
+            wholeTokens = new HashMap<>(vocab.length * 2);
+            for (int i = 0; i < vocab.length; i++) {
+                byte[] bytes = vocab[i] == null ? null : ByteLevel.decode(vocab[i]);
+                if (bytes != null) {
+                    String text = new String(bytes, StandardCharsets.UTF_8);
+                    if (Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+                        wholeTokens.putIfAbsent(text, i);
+                    }
+                }
+            }
+        } else {
+            wholeTokens = null;
+        }
         if (byteLevel) {
             charIds = null;
+            beforeSpace = null;
         } else {
+            java.util.BitSet before = new java.util.BitSet();
+            boolean anySpace = false;
+            for (String t : vocab) {
+                if (t == null) {
+                    continue;
+                }
+                for (int k = 0; k < t.length(); k++) {
+                    if (t.charAt(k) == SPACE) {
+                        anySpace = true;
+                        if (k > 0) {
+                            before.set(t.charAt(k - 1));
+                        }
+                    }
+                }
+            }
+            beforeSpace = anySpace ? before : null;
             charIds = new int[65536];
             Arrays.fill(charIds, -1);
             for (int i = 0; i < vocab.length; i++) {
@@ -74,6 +118,8 @@ final class BpeModel {
             }
         }
     }
+
+    private static final char SPACE = '\u2581';
 
     static String byteTokenName(int b) {
         return String.format("<0x%02X>", b);
@@ -118,10 +164,25 @@ final class BpeModel {
 
     /** Appends the ids of one pre-token. Byte-level models take the raw text; character models the normalized one. */
     void encode(String piece, IntList out) {
+        if (beforeSpace != null && piece.length() > 1) {
+            int start = 0;
+            for (int i = 1; i < piece.length(); i++) {
+                if (piece.charAt(i) == SPACE && !beforeSpace.get(piece.charAt(i - 1))) {
+                    encodeWord(piece.substring(start, i), out);
+                    start = i;
+                }
+            }
+            encodeWord(start == 0 ? piece : piece.substring(start), out);
+            return;
+        }
+        encodeWord(piece, out);
+    }
+
+    private void encodeWord(String piece, IntList out) {
         if (piece.isEmpty()) {
             return;
         }
-        boolean cacheable = piece.length() <= CACHE_MAX_PIECE;
+        boolean cacheable = CACHE && piece.length() <= CACHE_MAX_PIECE;
         if (cacheable) {
             int[] hit = cache.get(piece);
             if (hit != null) {
@@ -143,21 +204,14 @@ final class BpeModel {
         int[] symbols;
         int n;
         if (byteLevel) {
-            byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
             if (ignoreMerges) {
-                Integer whole = ids.get(ByteLevel.encode(bytes));
+                Integer whole = wholeTokens.get(piece);
                 if (whole != null) {
                     return new int[] {whole};
                 }
             }
-            symbols = new int[bytes.length];
-            n = 0;
-            for (byte b : bytes) {
-                int id = byteIds[b & 0xFF];
-                if (id >= 0) { // a byte the vocabulary lacks is dropped, as llama.cpp and HF (without unk) do
-                    symbols[n++] = id;
-                }
-            }
+            symbols = new int[piece.length() * 3];
+            n = utf8Symbols(piece, symbols);
         } else {
             if (ignoreMerges) {
                 Integer whole = ids.get(piece);
@@ -203,6 +257,45 @@ final class BpeModel {
         return mergeAll(symbols, n);
     }
 
+    /**
+     * Writes the byte-level symbol of each UTF-8 byte of {@code s} (a lone surrogate encodes as '?', as
+     * String.getBytes does). A byte the vocabulary lacks is dropped, as llama.cpp and HF (without unk) do.
+     */
+    private int utf8Symbols(String s, int[] out) {
+        int n = 0;
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n = put(out, n, c);
+            } else if (c < 0x800) {
+                n = put(out, n, 0xC0 | (c >> 6));
+                n = put(out, n, 0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                n = put(out, n, 0xF0 | (cp >> 18));
+                n = put(out, n, 0x80 | ((cp >> 12) & 0x3F));
+                n = put(out, n, 0x80 | ((cp >> 6) & 0x3F));
+                n = put(out, n, 0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                n = put(out, n, '?');
+            } else {
+                n = put(out, n, 0xE0 | (c >> 12));
+                n = put(out, n, 0x80 | ((c >> 6) & 0x3F));
+                n = put(out, n, 0x80 | (c & 0x3F));
+            }
+        }
+        return n;
+    }
+
+    private int put(int[] out, int n, int b) {
+        int id = byteIds[b];
+        if (id >= 0) {
+            out[n++] = id;
+        }
+        return n;
+    }
+
     private int idOrMinus(String s) {
         Integer id = ids.get(s);
         return id == null ? -1 : id;
@@ -213,6 +306,11 @@ final class BpeModel {
         if (n < 2) {
             return Arrays.copyOf(sym, n);
         }
+        return n <= SMALL ? mergeSmall(sym, n) : mergeHeap(sym, n);
+    }
+
+    /** The merge loop with a heap of candidate pairs and a linked list over the symbols: O(n log n). */
+    int[] mergeHeap(int[] sym, int n) {
         int[] next = new int[n];
         int[] prev = new int[n];
         LongHeap heap = new LongHeap(n * 2);
@@ -271,6 +369,45 @@ final class BpeModel {
             out[k++] = sym[i];
         }
         return out;
+    }
+
+    private static final int SMALL = 48;
+
+    /**
+     * The same merge order for short words without a heap: keep the merge of each adjacent pair in an array, take
+     * the lowest rank (leftmost on ties) by a scan, and look up only the two pairs a merge changes.
+     */
+    int[] mergeSmall(int[] sym, int n) {
+        long[] pair = new long[n - 1];
+        for (int i = 0; i + 1 < n; i++) {
+            pair[i] = merges.get(sym[i], sym[i + 1]);
+        }
+        while (n > 1) {
+            int best = -1;
+            long bestKey = Long.MAX_VALUE;
+            for (int i = 0; i + 1 < n; i++) {
+                long m = pair[i];
+                // rank sits in the high half, so comparing whole entries compares ranks; ties keep the leftmost
+                if (m >= 0 && (m >>> 32) < (bestKey >>> 32)) {
+                    bestKey = m;
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            sym[best] = (int) bestKey;
+            System.arraycopy(sym, best + 2, sym, best + 1, n - best - 2);
+            System.arraycopy(pair, best + 1, pair, best, n - best - 2);
+            n--;
+            if (best > 0) {
+                pair[best - 1] = merges.get(sym[best - 1], sym[best]);
+            }
+            if (best + 1 < n) {
+                pair[best] = merges.get(sym[best], sym[best + 1]);
+            }
+        }
+        return Arrays.copyOf(sym, n);
     }
 
     /** Binary min-heap of longs (rank in the high half, position in the low half). */

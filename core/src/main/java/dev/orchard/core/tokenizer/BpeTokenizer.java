@@ -238,6 +238,6 @@ public final class BpeTokenizer implements Tokenizer {
 
     /** Writes tokenizer.json (through a temporary file, then renamed). */
     public void save(Path file) throws IOException {
-        Files2.writeAtomically(file, toJson().getBytes(StandardCharsets.UTF_8));
+        dev.orchard.core.format.AtomicFiles.writeString(file, toJson());
     }
 }

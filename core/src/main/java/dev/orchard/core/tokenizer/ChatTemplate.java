@@ -110,7 +110,10 @@ public final class ChatTemplate {
         }
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw new IllegalArgumentException("chat template failed: " + error.getMessage());
+                // raise_exception's message sits at the bottom of the cause chain; other errors explain themselves.
+                String message = error.getException() != null ? rootMessage(error.getException()) : null;
+                throw new IllegalArgumentException("chat template failed: "
+                        + (message != null ? message : error.getMessage()));
             }
         }
         return result.getOutput();

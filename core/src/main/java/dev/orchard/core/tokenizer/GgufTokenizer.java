@@ -91,9 +91,9 @@ final class GgufTokenizer {
                     "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Digits\",\"individual_digits\":true},"
                             + "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":true}]}";
             default -> throw new TokenizerFormatException("GGUF pre-tokenizer \"" + pre + "\" is not supported (gpt-2, "
-                    + "llama3/llama-bpe, qwen2, starcoder/smollm and their aliases are)");
+                    + "llama3/llama-bpe, qwen2, starcoder/smollm, default and their aliases are)");
         };
-        boolean ignoreMerges = pre != null && pre.equals("llama3") || pre.equals("llama-v3") || pre.equals("llama-bpe");
+        boolean ignoreMerges = pre != null && (pre.equals("llama3") || pre.equals("llama-v3") || pre.equals("llama-bpe"));
         List<?> mergeList = list(md, "tokenizer.ggml.merges");
         if (mergeList == null) {
             throw new TokenizerFormatException("GGUF gpt2 tokenizer has no tokenizer.ggml.merges");

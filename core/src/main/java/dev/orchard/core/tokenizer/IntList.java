@@ -27,6 +27,10 @@ final class IntList {
         size += values.length;
     }
 
+    void clearAll() {
+        size = 0;
+    }
+
     int size() {
         return size;
     }

@@ -3,6 +3,7 @@ package dev.orchard.core.tokenizer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchard.core.format.AtomicFiles;
 import dev.orchard.core.format.GgufFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,8 +133,8 @@ public final class Tokenizers {
         if (chatTemplate != null) {
             config.put("chat_template", chatTemplate.source());
         }
-        Files2.writeAtomically(dir.resolve(TOKENIZER_CONFIG),
-                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+        AtomicFiles.write(dir.resolve(TOKENIZER_CONFIG),
+                out -> out.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(config)));
     }
 
     private static void putToken(ObjectNode config, String field, BpeTokenizer tokenizer, int id) {
