@@ -6,4 +6,4 @@ source scripts/find-java.sh
 orchard_find_java || exit 1
 mvn -q -B -ntp -pl bench -am package -DskipTests >&2
 exec java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar bench/target/benchmarks.jar \
-  -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED" "$@"
+  -jvmArgsPrepend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED" "$@"

@@ -20,6 +20,9 @@ public final class Session {
     /** Tokens pushed through the layers at once during prefill; bounds scratch memory. */
     static final int PREFILL_CHUNK = 128;
 
+    /** Multiply-adds (tokens x heads x positions x head_dim) below which attention runs on the calling thread. */
+    static final long ATTENTION_PARALLEL_WORK = 1 << 18;
+
     private final Transformer model;
     private final ModelConfig c;
     private final KVCache cache;
@@ -280,7 +283,10 @@ public final class Session {
         float[] keys = cache.keys[l];
         float[] values = cache.values[l];
         int base = position;
-        Parallel.forRange(n * heads, 1, (start, end) -> {
+        // Short contexts are a few microseconds of work: splitting them across threads costs more than it saves.
+        long work = (long) n * heads * (base + n) * hd;
+        int grain = work < ATTENTION_PARALLEL_WORK ? n * heads : 1;
+        Parallel.forRange(n * heads, grain, (start, end) -> {
             float[] scores = new float[base + n];
             for (int item = start; item < end; item++) {
                 int i = item / heads;
