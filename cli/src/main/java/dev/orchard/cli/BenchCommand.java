@@ -48,6 +48,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "3", description = "Measured runs; medians are reported (default: ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "8",
+            description = "Seconds of prefill and decode before measuring, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
     @Option(names = "--profile", description = "Also time each operation during decode and print where the time goes.")
     boolean profile;
 
@@ -62,8 +66,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (promptTokens < 1 || genTokens < 1 || repeat < 1) {
-            throw new IllegalArgumentException("--prompt-tokens, --gen-tokens and --repeat must be at least 1");
+        if (promptTokens < 1 || genTokens < 1 || repeat < 1 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--prompt-tokens, --gen-tokens and --repeat must be at least 1, --warmup-seconds at least 0");
         }
         modelOptions.applyThreads();
         LanguageModel lm;
@@ -92,12 +96,17 @@ final class BenchCommand implements Callable<Integer> {
         SplittableRandom rnd = new SplittableRandom(3);
         int[] prompt = rnd.ints(promptTokens, 0, c.vocabSize()).toArray();
 
-        System.err.println("warming up...");
-        Session warm = lm.newSession(context);
-        warm.prefill(Arrays.copyOf(prompt, Math.min(promptTokens, 32)));
-        for (int i = 0; i < Math.min(16, genTokens); i++) {
-            warm.decode(rnd.nextInt(c.vocabSize()));
-        }
+        // The JIT compiles the kernels only after thousands of calls: run whole prefill+decode rounds for a while
+        // first, or the first measured run is partly interpreted.
+        System.err.printf("warming up (%d s)...%n", warmupSeconds);
+        long warmUntil = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+        do {
+            Session warm = lm.newSession(context);
+            warm.prefill(prompt);
+            for (int i = 0; i < genTokens && System.nanoTime() < warmUntil; i++) {
+                warm.decode(rnd.nextInt(c.vocabSize()));
+            }
+        } while (System.nanoTime() < warmUntil);
 
         double[] prefill = new double[repeat];
         double[] decode = new double[repeat];
