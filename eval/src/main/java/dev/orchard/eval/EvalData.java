@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchard.core.format.AtomicFiles;
+import dev.orchard.core.format.JsonLines;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,33 +31,19 @@ public final class EvalData {
     /** Reads examples; {@code needResponse} makes a missing {@code response} an error naming the line. */
     public static List<Example> read(Path file, boolean needResponse) throws IOException {
         List<Example> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNo = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = JSON.readTree(line);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalArgumentException(file + ":" + lineNo + ": not valid JSON: "
-                            + e.getOriginalMessage(), e);
-                }
-                if (n == null || !n.isObject() || !n.path("prompt").isTextual()) {
-                    throw new IllegalArgumentException(file + ":" + lineNo + ": needs a string field 'prompt'");
-                }
-                JsonNode resp = n.get("response");
-                if (needResponse && (resp == null || !resp.isTextual())) {
-                    throw new IllegalArgumentException(file + ":" + lineNo + ": needs a string field 'response'");
-                }
-                JsonNode src = n.has("source") ? n.get("source") : n.get("document");
-                String id = n.hasNonNull("id") ? n.get("id").asText() : Integer.toString(lineNo);
-                out.add(new Example(id, n.get("prompt").asText(), resp == null || resp.isNull() ? null : resp.asText(),
-                        src == null || src.isNull() ? null : src.asText()));
+        JsonLines.forEach(file, (lineNo, n) -> {
+            if (n == null || !n.isObject() || !n.path("prompt").isTextual()) {
+                throw new IllegalArgumentException(file + ":" + lineNo + ": needs a string field 'prompt'");
             }
-        }
+            JsonNode resp = n.get("response");
+            if (needResponse && (resp == null || !resp.isTextual())) {
+                throw new IllegalArgumentException(file + ":" + lineNo + ": needs a string field 'response'");
+            }
+            JsonNode src = n.has("source") ? n.get("source") : n.get("document");
+            String id = n.hasNonNull("id") ? n.get("id").asText() : Integer.toString(lineNo);
+            out.add(new Example(id, n.get("prompt").asText(), resp == null || resp.isNull() ? null : resp.asText(),
+                    src == null || src.isNull() ? null : src.asText()));
+        });
         if (out.isEmpty()) {
             throw new IllegalArgumentException(file + " holds no examples");
         }

@@ -134,6 +134,20 @@ public final class GgufFile implements AutoCloseable {
         tensors = Collections.unmodifiableMap(byName);
     }
 
+    /** Whether {@code path} is a GGUF file: a regular file named {@code *.gguf} or starting with the magic. */
+    public static boolean isGguf(Path path) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            return false;
+        }
+        if (path.getFileName().toString().endsWith(".gguf")) {
+            return true;
+        }
+        try (var in = java.nio.file.Files.newInputStream(path)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F';
+        }
+    }
+
     /** Maps and parses {@code path}. */
     public static GgufFile open(Path path) throws IOException {
         Arena arena = Arena.ofShared();

@@ -69,7 +69,7 @@ public final class LanguageModel implements AutoCloseable {
         if (!Files.exists(path)) {
             throw new FormatException("model " + path + " does not exist");
         }
-        if (Files.isRegularFile(path) && !isGguf(path)) {
+        if (Files.isRegularFile(path) && !GgufFile.isGguf(path)) {
             path = path.toAbsolutePath().getParent(); // config.json or model.safetensors given: use its directory
         }
         TensorSource source = null;
@@ -112,15 +112,6 @@ public final class LanguageModel implements AutoCloseable {
         }
     }
 
-    static boolean isGguf(Path file) throws IOException {
-        if (file.getFileName().toString().endsWith(".gguf")) {
-            return true;
-        }
-        try (var in = Files.newInputStream(file)) {
-            byte[] magic = in.readNBytes(4);
-            return magic.length == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F';
-        }
-    }
 
     /** Wraps an in-memory transformer (random benchmark models, tests) with the byte tokenizer. */
     public static LanguageModel of(Transformer transformer) {

@@ -7,7 +7,6 @@ import dev.orchard.core.format.AtomicFiles;
 import dev.orchard.core.format.GgufFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ public final class Tokenizers {
             Path config = path.resolve(TOKENIZER_CONFIG);
             return Files.exists(config) ? applyConfig(tokenizer, readJson(config)) : tokenizer;
         }
-        if (isGguf(path)) {
+        if (GgufFile.isGguf(path)) {
             try (GgufFile gguf = GgufFile.open(path)) {
                 return fromGgufMetadata(gguf.metadata());
             }
@@ -76,7 +75,7 @@ public final class Tokenizers {
      * directory of a tokenizer.json file), {@code tokenizer.chat_template} for a .gguf. Empty when there is none.
      */
     public static Optional<ChatTemplate> chatTemplate(Path modelDirOrFile) throws IOException {
-        if (isGguf(modelDirOrFile)) {
+        if (GgufFile.isGguf(modelDirOrFile)) {
             try (GgufFile gguf = GgufFile.open(modelDirOrFile)) {
                 return chatTemplate(gguf.metadata());
             }
@@ -196,16 +195,4 @@ public final class Tokenizers {
         }
     }
 
-    private static boolean isGguf(Path path) throws IOException {
-        if (!Files.isRegularFile(path)) {
-            return false;
-        }
-        if (path.getFileName().toString().endsWith(".gguf")) {
-            return true;
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            byte[] magic = in.readNBytes(4);
-            return new String(magic, StandardCharsets.ISO_8859_1).equals("GGUF");
-        }
-    }
 }

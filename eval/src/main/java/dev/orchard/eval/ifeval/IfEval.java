@@ -3,10 +3,9 @@ package dev.orchard.eval.ifeval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
+import dev.orchard.core.format.JsonLines;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +40,7 @@ public final class IfEval {
     /** Reads a prompt file: one JSON object per line with key, prompt, instruction_id_list and kwargs. */
     public static List<IfEvalPrompt> readPrompts(Path file) throws IOException {
         List<IfEvalPrompt> out = new ArrayList<>();
-        forEachJsonLine(file, (lineNo, node) -> {
+        JsonLines.forEach(file, (lineNo, node) -> {
             List<String> ids = new ArrayList<>();
             for (JsonNode id : required(node, "instruction_id_list", file, lineNo)) {
                 ids.add(id.asText());
@@ -59,7 +58,7 @@ public final class IfEval {
     /** Reads a response file: one JSON object per line with prompt and response; later lines win, as in Python. */
     public static Map<String, String> readResponses(Path file) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
-        forEachJsonLine(file, (lineNo, node) -> out.put(required(node, "prompt", file, lineNo).asText(),
+        JsonLines.forEach(file, (lineNo, node) -> out.put(required(node, "prompt", file, lineNo).asText(),
                 required(node, "response", file, lineNo).asText()));
         return out;
     }
@@ -146,30 +145,6 @@ public final class IfEval {
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("Missing responses for input task keys: " + missing
                     + " (responses are matched to prompts by their exact prompt text)");
-        }
-    }
-
-    private interface LineHandler {
-        void accept(int lineNo, JsonNode node);
-    }
-
-    private static void forEachJsonLine(Path file, LineHandler handler) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNo = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalArgumentException(file + ":" + lineNo + ": not valid JSON: "
-                            + e.getOriginalMessage(), e);
-                }
-                handler.accept(lineNo, node);
-            }
         }
     }
 

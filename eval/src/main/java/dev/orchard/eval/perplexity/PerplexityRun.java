@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchard.core.format.JsonLines;
 import dev.orchard.core.format.AtomicFiles;
 import dev.orchard.core.tokenizer.Tokenizer;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,28 +37,14 @@ public final class PerplexityRun {
             return List.of(text);
         }
         List<String> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNo = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = JSON.readTree(line);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalArgumentException(file + ":" + lineNo + ": not valid JSON: "
-                            + e.getOriginalMessage(), e);
-                }
-                if (n == null || !n.path("text").isTextual()) {
-                    throw new IllegalArgumentException(file + ":" + lineNo + ": needs a string field 'text'");
-                }
-                if (!n.get("text").asText().isEmpty()) {
-                    out.add(n.get("text").asText());
-                }
+        JsonLines.forEach(file, (lineNo, n) -> {
+            if (n == null || !n.path("text").isTextual()) {
+                throw new IllegalArgumentException(file + ":" + lineNo + ": needs a string field 'text'");
             }
-        }
+            if (!n.get("text").asText().isEmpty()) {
+                out.add(n.get("text").asText());
+            }
+        });
         if (out.isEmpty()) {
             throw new IllegalArgumentException(file + " holds no documents");
         }
