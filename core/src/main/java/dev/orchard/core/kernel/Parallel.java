@@ -7,8 +7,8 @@ package dev.orchard.core.kernel;
  * <p>Decode calls a few hundred small mat-vecs per token, each a few tens of microseconds, so the cost of
  * starting one must be tiny: the workers live for the whole process, wait for work by spinning briefly and then
  * parking, and one call publishes its job with a single volatile write (no task objects, no futures). The rows
- * are split once per call into a few chunks per thread that the participants claim with an atomic counter, so a
- * thread that the operating system descheduled does not hold the others up.
+ * are handed out in shrinking chunks that the participants claim with an atomic counter (guided scheduling), so
+ * the threads finish together and a thread that the operating system descheduled does not hold the others up.
  *
  * <p>The thread count defaults to the available processors and is set with {@link #setThreads(int)} (the CLI's
  * {@code --threads}). Calls from several threads at once are safe: one uses the pool, the others run their work
@@ -21,9 +21,6 @@ public final class Parallel {
     public interface RangeTask {
         void run(int start, int end);
     }
-
-    /** Chunks per thread: enough to rebalance when a core is busy with something else, few enough to stay cheap. */
-    private static final int CHUNKS_PER_THREAD = 4;
 
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static WorkerPool pool;
@@ -73,7 +70,6 @@ public final class Parallel {
             }
             return;
         }
-        int chunks = Math.min(units, t * CHUNKS_PER_THREAD);
-        pool().run(task, n, grain, units, chunks);
+        pool().run(task, n, grain, units);
     }
 }

@@ -196,8 +196,7 @@ public final class Session {
             }
             rope.apply(s.q, i * c.qDim(), c.numAttentionHeads(), pos);
             rope.apply(s.k, i * c.kvDim(), c.numKeyValueHeads(), pos);
-            System.arraycopy(s.k, i * c.kvDim(), cache.keys[l], pos * c.kvDim(), c.kvDim());
-            System.arraycopy(s.v, i * c.kvDim(), cache.values[l], pos * c.kvDim(), c.kvDim());
+            cache.put(l, pos, s.k, i * c.kvDim(), s.v, i * c.kvDim());
         }
         long a0 = profile == null ? 0 : System.nanoTime();
         attention(l, n, s);
@@ -279,6 +278,7 @@ public final class Session {
         int kvDim = c.kvDim();
         int qDim = c.qDim();
         int group = c.groupSize();
+        int stride = cache.stride();
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] keys = cache.keys[l];
         float[] values = cache.values[l];
@@ -287,21 +287,16 @@ public final class Session {
         long work = (long) n * heads * (base + n) * hd;
         int grain = work < ATTENTION_PARALLEL_WORK ? n * heads : 1;
         Parallel.forRange(n * heads, grain, (start, end) -> {
-            float[] scores = new float[base + n];
+            float[] scores = new float[Math.ceilDiv(base + n, Attention.BLOCK) * Attention.BLOCK];
             for (int item = start; item < end; item++) {
                 int i = item / heads;
                 int h = item % heads;
-                int pos = base + i;
+                int count = base + i + 1;
                 int qo = i * qDim + h * hd;
-                int ko = (h / group) * hd;
-                for (int t = 0; t <= pos; t++) {
-                    scores[t] = FloatOps.dot(s.q, qo, keys, t * kvDim + ko, hd) * scale;
-                }
-                FloatOps.softmax(scores, 0, pos + 1);
-                java.util.Arrays.fill(s.att, qo, qo + hd, 0f);
-                for (int t = 0; t <= pos; t++) {
-                    FloatOps.axpy(scores[t], values, t * kvDim + ko, s.att, qo, hd);
-                }
+                int kvHead = h / group;
+                Attention.scores(s.q, qo, keys, cache.keyOffset(kvHead), stride, hd, count, scale, scores);
+                FloatOps.softmax(scores, 0, count);
+                Attention.weightedValues(scores, count, values, kvHead * hd, kvDim, hd, s.att, qo);
             }
         });
     }

@@ -120,7 +120,8 @@ abstract class EncodedMatrix implements WeightMatrix {
 
     /** Mat-vec of the input at {@code x[xOffset..]} into {@code out[outOffset..]}. */
     void matVecAt(float[] x, int xOffset, float[] out, int outOffset) {
-        Q8Activations a = int8() ? Q8Activations.forCurrentThread().quantize(x, xOffset, cols, 1) : null;
+        Q8Activations a = int8()
+                ? Q8Activations.forCurrentThread().quantize(x, xOffset, cols, 1, encoding() == Encoding.Q4_0) : null;
         Parallel.forRange(rows, GRAIN, (start, end) -> matVecRows(start, end, x, xOffset, a, out, outOffset));
     }
 
@@ -131,6 +132,7 @@ abstract class EncodedMatrix implements WeightMatrix {
     static void matVecAll(float[] x, EncodedMatrix[] matrices, float[][] outs) {
         int total = 0;
         boolean anyInt8 = false;
+        boolean anyQ4 = false;
         int[] firstRow = new int[matrices.length + 1];
         for (int i = 0; i < matrices.length; i++) {
             EncodedMatrix m = matrices[i];
@@ -140,11 +142,13 @@ abstract class EncodedMatrix implements WeightMatrix {
                         + matrices[0] + " and " + m);
             }
             anyInt8 |= m.int8();
+            anyQ4 |= m.int8() && m.encoding() == Encoding.Q4_0;
             firstRow[i] = total;
             total += m.rows;
         }
         firstRow[matrices.length] = total;
-        Q8Activations a = anyInt8 ? Q8Activations.forCurrentThread().quantize(x, 0, matrices[0].cols, 1) : null;
+        Q8Activations a = anyInt8
+                ? Q8Activations.forCurrentThread().quantize(x, 0, matrices[0].cols, 1, anyQ4) : null;
         Parallel.forRange(total, GRAIN, (start, end) -> {
             for (int i = 0; i < matrices.length; i++) {
                 int from = Math.max(start, firstRow[i]);

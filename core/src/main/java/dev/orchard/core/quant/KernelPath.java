@@ -18,7 +18,23 @@ public enum KernelPath {
      * Results differ from the float paths by the activations' rounding (relative error around 1/254 of each
      * block's largest activation). Encodings without an integer kernel use {@link #VECTOR_FLOAT}.
      */
-    VECTOR_INT8;
+    VECTOR_INT8,
+    /**
+     * {@link #VECTOR_INT8} with 512-bit vectors where that pays (Q8_0; Q4_0 runs its 256-bit kernel), the same
+     * arithmetic and the same results. The fastest path on CPUs whose preferred vectors are 512 bits (AVX-512);
+     * elsewhere the Vector API would emulate the wide shapes, far more slowly.
+     */
+    VECTOR_INT8_512;
+
+    /** Whether this path quantizes the activations and multiplies integers (Q8_0 and Q4_0). */
+    public boolean int8() {
+        return this == VECTOR_INT8 || this == VECTOR_INT8_512;
+    }
+
+    /** Whether the CPU runs 512-bit vectors natively (its preferred vector size is at least that). */
+    public static boolean wideVectorsSupported() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    }
 
     /**
      * Whether the vector kernels run on hardware vectors here: they use 256-bit shapes, which a CPU with
@@ -34,7 +50,7 @@ public enum KernelPath {
             return SCALAR;
         }
         return switch (encoding) {
-            case Q8_0, Q4_0 -> VECTOR_INT8;
+            case Q8_0, Q4_0 -> wideVectorsSupported() ? VECTOR_INT8_512 : VECTOR_INT8;
             case F32, F16, BF16 -> VECTOR_FLOAT;
         };
     }

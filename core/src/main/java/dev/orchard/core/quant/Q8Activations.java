@@ -3,7 +3,6 @@ package dev.orchard.core.quant;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,6 +15,16 @@ import jdk.incubator.vector.VectorSpecies;
  * lanes. Unlike llama.cpp, the block scale stays a float (llama.cpp rounds it to f16), which is closer to the
  * float result. The error this adds is the activation's rounding: at most {@code d / 2} per element, i.e. a
  * relative error of about {@code 1 / 254} of the block's largest value, on top of the weights' own.
+ *
+ * <p>For {@link Q4_0Matrix} the block is also kept in a second layout, which lets its kernel use each packed
+ * weight byte {@code w = lo + 16 * hi} (zero-extended to 16 bits) without masking out the low nibble. With
+ * {@code x0} the block's first 16 values (paired with the low nibbles) and {@code x1} its last 16 (the high ones):
+ * <pre>
+ *   (lo - 8) * x0 + (hi - 8) * x1 = w * x0 + hi * (x1 - 16 * x0) - 8 * (x0 + x1)
+ * </pre>
+ * so per element the kernel needs {@code x0} ({@link #q4Low}), {@code x1 - 16 * x0} ({@link #q4Mixed}) and
+ * {@code -8 * (x0 + x1)} ({@link #q4Offset}). The terms overflow 16 bits but their sum, at most 2 * 8 * 127 in
+ * magnitude, does not: 16-bit arithmetic wraps modulo 2^16, so the result is exact.
  *
  * <p>Each thread keeps one instance (see {@link #forCurrentThread}) and reuses it from call to call.
  */
@@ -31,8 +40,12 @@ final class Q8Activations {
     short[] q = new short[0];
     /** Block scales, {@code vectors * cols / 32}. */
     float[] d = new float[0];
-    /** Per block: {@code 8 * d * sum(q)}, the term Q4_0's offset of 8 contributes (see Q4_0Matrix). */
-    float[] offsetTerm = new float[0];
+    /** Q4_0 layout, 16 per block: the block's first 16 quantized values. */
+    short[] q4Low = new short[0];
+    /** Q4_0 layout, 16 per block: {@code q[16 + j] - 16 * q[j]}. */
+    short[] q4Mixed = new short[0];
+    /** Q4_0 layout, 16 per block: {@code -8 * (q[j] + q[16 + j])}, the weights' offset of 8. */
+    short[] q4Offset = new short[0];
     int cols;
     int vectors;
 
@@ -40,8 +53,11 @@ final class Q8Activations {
         return SCRATCH.get();
     }
 
-    /** Quantizes {@code vectors} vectors of {@code cols} floats stored back to back from {@code x[offset]}. */
-    Q8Activations quantize(float[] x, int offset, int cols, int vectors) {
+    /**
+     * Quantizes {@code vectors} vectors of {@code cols} floats stored back to back from {@code x[offset]}; with
+     * {@code q4Layout}, also fills the Q4_0 layout ({@link #q4Low}, {@link #q4Mixed}, {@link #q4Offset}).
+     */
+    Q8Activations quantize(float[] x, int offset, int cols, int vectors, boolean q4Layout) {
         if (cols % 32 != 0) {
             throw new IllegalArgumentException("8-bit activation blocks need cols divisible by 32, got " + cols);
         }
@@ -49,17 +65,19 @@ final class Q8Activations {
         if (q.length < total) {
             q = new short[total];
             d = new float[total / 32];
-            offsetTerm = new float[total / 32];
+            q4Low = new short[total / 2];
+            q4Mixed = new short[total / 2];
+            q4Offset = new short[total / 2];
         }
         this.cols = cols;
         this.vectors = vectors;
         for (int b = 0; b < total / 32; b++) {
-            quantizeBlock(x, offset + b * 32, b * 32, b);
+            quantizeBlock(x, offset + b * 32, b * 32, b, q4Layout);
         }
         return this;
     }
 
-    private void quantizeBlock(float[] x, int from, int at, int block) {
+    private void quantizeBlock(float[] x, int from, int at, int block, boolean q4Layout) {
         FloatVector v0 = FloatVector.fromArray(F, x, from);
         FloatVector v1 = FloatVector.fromArray(F, x, from + 8);
         FloatVector v2 = FloatVector.fromArray(F, x, from + 16);
@@ -67,46 +85,66 @@ final class Q8Activations {
         float amax = v0.abs().max(v1.abs()).max(v2.abs().max(v3.abs())).reduceLanes(VectorOperators.MAX);
         float scale = amax / 127f;
         float inverse = scale != 0f ? 1f / scale : 0f;
-        IntVector sum = quantize8(v0, inverse, at);
-        sum = sum.add(quantize8(v1, inverse, at + 8));
-        sum = sum.add(quantize8(v2, inverse, at + 16));
-        sum = sum.add(quantize8(v3, inverse, at + 24));
+        IntVector r0 = quantize8(v0, inverse, at);
+        IntVector r1 = quantize8(v1, inverse, at + 8);
+        IntVector r2 = quantize8(v2, inverse, at + 16);
+        IntVector r3 = quantize8(v3, inverse, at + 24);
         d[block] = scale;
-        offsetTerm[block] = 8f * scale * sum.reduceLanes(VectorOperators.ADD);
+        if (!q4Layout) {
+            return;
+        }
+        int half = at / 2;
+        store(r0, q4Low, half);
+        store(r1, q4Low, half + 8);
+        store(r2.sub(r0.lanewise(VectorOperators.LSHL, 4)), q4Mixed, half);
+        store(r3.sub(r1.lanewise(VectorOperators.LSHL, 4)), q4Mixed, half + 8);
+        store(r0.add(r2).mul(-8), q4Offset, half);
+        store(r1.add(r3).mul(-8), q4Offset, half + 8);
     }
 
     /**
-     * Rounds {@code v * inverse} half away from zero (C's roundf, as llama.cpp) into {@code q[at .. at + 8)} and
-     * returns the rounded values. Truncate, then step one away from zero where the dropped fraction (exact in
-     * float) is at least one half; adding 0.5 before truncating would be wrong for 0.49999997, whose sum with 0.5
-     * rounds up to 1 in float.
+     * Rounds {@code v * inverse} to the nearest integer, ties to even (as llama.cpp's AVX2 quantizer, which uses
+     * {@code _mm256_round_ps}), into {@code q[at .. at + 8)} and returns the rounded values. Adding 1.5 * 2^23
+     * leaves a float whose unit is 1, so the addition itself rounds (to nearest even, the float default) and the
+     * integer sits in the low mantissa bits: subtracting the constant's bit pattern reads it off. Exact for
+     * |value| < 2^22; here it is at most 127.
      */
     private IntVector quantize8(FloatVector v, float inverse, int at) {
-        FloatVector scaled = v.mul(inverse);
-        IntVector truncated = (IntVector) scaled.convert(VectorOperators.F2I, 0);
-        FloatVector fraction = scaled.sub((FloatVector) truncated.convert(VectorOperators.I2F, 0));
-        VectorMask<Integer> up = fraction.compare(VectorOperators.GE, 0.5f).cast(I);
-        VectorMask<Integer> down = fraction.compare(VectorOperators.LE, -0.5f).cast(I);
-        IntVector rounded = truncated.add(1, up).sub(1, down);
-        ((ShortVector) rounded.convertShape(VectorOperators.I2S, S128, 0)).intoArray(q, at);
+        IntVector rounded = v.mul(inverse).add(ROUNDING_MAGIC).reinterpretAsInts().sub(ROUNDING_MAGIC_BITS);
+        store(rounded, q, at);
         return rounded;
     }
 
-    /** Reference: the same quantization one element at a time. */
-    static void quantizeScalar(float[] x, int from, short[] q, int at, float[] d, float[] offsetTerm, int block) {
-        float amax = 0f;
-        for (int j = 0; j < 32; j++) {
-            amax = Math.max(amax, Math.abs(x[from + j]));
+    private static final float ROUNDING_MAGIC = 12582912f; // 1.5 * 2^23
+    private static final int ROUNDING_MAGIC_BITS = Float.floatToRawIntBits(ROUNDING_MAGIC);
+
+    private static void store(IntVector v, short[] dst, int at) {
+        ((ShortVector) v.convertShape(VectorOperators.I2S, S128, 0)).intoArray(dst, at);
+    }
+
+    /** Reference: the same quantization one element at a time, into this instance. */
+    Q8Activations quantizeReference(float[] x, int offset, int cols, int vectors) {
+        quantize(x, offset, cols, vectors, true); // sizes the arrays; every value is overwritten below
+        for (int b = 0; b < cols * vectors / 32; b++) {
+            int from = offset + 32 * b;
+            float amax = 0f;
+            for (int j = 0; j < 32; j++) {
+                amax = Math.max(amax, Math.abs(x[from + j]));
+            }
+            float scale = amax / 127f;
+            float inverse = scale != 0f ? 1f / scale : 0f;
+            for (int j = 0; j < 32; j++) {
+                q[32 * b + j] = (short) Math.rint(x[from + j] * inverse);
+            }
+            d[b] = scale;
+            for (int j = 0; j < 16; j++) {
+                int x0 = q[32 * b + j];
+                int x1 = q[32 * b + 16 + j];
+                q4Low[16 * b + j] = (short) x0;
+                q4Mixed[16 * b + j] = (short) (x1 - 16 * x0);
+                q4Offset[16 * b + j] = (short) (-8 * (x0 + x1));
+            }
         }
-        float scale = amax / 127f;
-        float inverse = scale != 0f ? 1f / scale : 0f;
-        int sum = 0;
-        for (int j = 0; j < 32; j++) {
-            int v = Quantizer.roundHalfAway(x[from + j] * inverse);
-            q[at + j] = (short) v;
-            sum += v;
-        }
-        d[block] = scale;
-        offsetTerm[block] = 8f * scale * sum;
+        return this;
     }
 }

@@ -20,6 +20,9 @@ final class Q8_0Matrix extends EncodedMatrix {
     private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
+    private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     Q8_0Matrix(MemorySegment data, int rows, int cols, KernelPath path) {
@@ -75,7 +78,7 @@ final class Q8_0Matrix extends EncodedMatrix {
 
     @Override
     boolean int8() {
-        return path == KernelPath.VECTOR_INT8;
+        return path.int8();
     }
 
     /**
@@ -88,37 +91,94 @@ final class Q8_0Matrix extends EncodedMatrix {
         // One row per pass. Two rows sharing the activation loads were no faster from cache and, for Q8_0, 2.3x
         // slower streaming from memory (two interleaved streams one row apart); four rows overflow C2's inlining
         // budget, after which the vectors of the last rows are real objects.
+        if (path == KernelPath.VECTOR_INT8_512) {
+            rowsWide(start, end, a, out, outOffset);
+            return;
+        }
+        int blocks = cols / 32;
         for (int r = start; r < end; r++) {
-            dot1Int8(r, a, out, outOffset);
+            MemorySegment row = data.asSlice(r * rowBytes, rowBytes);
+            float sum = dotPairs(row, blocks & ~1, a.q, a.d);
+            if ((blocks & 1) != 0) {
+                sum += lastBlock(row, blocks - 1, a);
+            }
+            out[outOffset + r] = sum;
         }
     }
 
-    private void dot1Int8(int r, Q8Activations a, float[] out, int outOffset) {
-        MemorySegment seg = data;
+    /** {@link #dotRowsInt8} with 512-bit vectors; a method of its own so each loop is compiled on its own. */
+    private void rowsWide(int start, int end, Q8Activations a, float[] out, int outOffset) {
         int blocks = cols / 32;
-        short[] q = a.q;
-        float[] ad = a.d;
-        long base = r * rowBytes;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            acc = blockInt8(seg, base + 34L * b, ShortVector.fromArray(S256, q, 32 * b),
-                    ShortVector.fromArray(S256, q, 32 * b + 16), ad[b], acc);
+        for (int r = start; r < end; r++) {
+            MemorySegment row = data.asSlice(r * rowBytes, rowBytes);
+            float sum = dotPairsWide(row, blocks & ~1, a.q, a.d);
+            if ((blocks & 1) != 0) {
+                sum += lastBlock(row, blocks - 1, a);
+            }
+            out[outOffset + r] = sum;
         }
-        out[outOffset + r] = FloatOps.sumLanes(acc);
+    }
+
+    /**
+     * The first {@code blocks} (even) blocks of one row, held as its own slice: C2 then addresses it with plain
+     * int offsets and fewer bounds checks. Two accumulators take alternate blocks so that consecutive blocks'
+     * multiply-adds do not wait for each other. Static, with everything in parameters and the odd last block
+     * elsewhere, to stay within C2's inlining budget.
+     */
+    private static float dotPairs(MemorySegment row, int blocks, short[] q, float[] ad) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b += 2) {
+            int blk = 34 * b;
+            acc0 = blockInt8(row, blk, q, 32 * b, ad[b], acc0);
+            acc1 = blockInt8(row, blk + 34, q, 32 * b + 32, ad[b + 1], acc1);
+        }
+        return FloatOps.sumLanes(acc0.add(acc1));
     }
 
     /** {@code acc + dw * dx * sum(w * x)} over the block at {@code blk}, spread over the lanes. */
-    private static FloatVector blockInt8(MemorySegment seg, long blk, ShortVector x0, ShortVector x1, float dx,
-                                         FloatVector acc) {
-        ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B128, seg, blk + 2, LE)
+    private static FloatVector blockInt8(MemorySegment row, int blk, short[] q, int x, float dx, FloatVector acc) {
+        ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B128, row, blk + 2, LE)
                 .convertShape(VectorOperators.B2S, S256, 0);
-        ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B128, seg, blk + 18, LE)
+        ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B128, row, blk + 18, LE)
                 .convertShape(VectorOperators.B2S, S256, 0);
-        IntVector pairs = w0.mul(x0).add(w1.mul(x1)).reinterpretAsInts();
+        IntVector pairs = w0.mul(ShortVector.fromArray(S256, q, x))
+                .add(w1.mul(ShortVector.fromArray(S256, q, x + 16))).reinterpretAsInts();
         IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
                 .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-        float scale = Float.float16ToFloat(seg.get(I16, blk)) * dx;
+        float scale = Float.float16ToFloat(row.get(I16, blk)) * dx;
         return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);
+    }
+
+    /**
+     * The integer path in 512-bit vectors, for CPUs with AVX-512: a whole block's 32 bytes widen to one vector of
+     * 32 shorts, so a block takes one widening load, one multiply and one pair sum instead of two, two and one
+     * plus an add. 1.2x the 256-bit kernel from cache on an AVX-512 EPYC (which splits 512-bit operations in two,
+     * so the gain is in instructions issued, not in arithmetic).
+     */
+    private static float dotPairsWide(MemorySegment row, int blocks, short[] q, float[] ad) {
+        FloatVector acc0 = FloatVector.zero(F512);
+        FloatVector acc1 = FloatVector.zero(F512);
+        for (int b = 0; b < blocks; b += 2) {
+            int blk = 34 * b;
+            acc0 = blockInt8Wide(row, blk, q, 32 * b, ad[b], acc0);
+            acc1 = blockInt8Wide(row, blk + 34, q, 32 * b + 32, ad[b + 1], acc1);
+        }
+        return FloatOps.sumLanes(acc0.add(acc1));
+    }
+
+    private static float lastBlock(MemorySegment row, int b, Q8Activations a) {
+        return FloatOps.sumLanes(blockInt8(row, 34 * b, a.q, 32 * b, a.d[b], FloatVector.zero(F)));
+    }
+
+    private static FloatVector blockInt8Wide(MemorySegment row, int blk, short[] q, int x, float dx, FloatVector acc) {
+        ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B256, row, blk + 2, LE)
+                .convertShape(VectorOperators.B2S, S512, 0);
+        IntVector pairs = w.mul(ShortVector.fromArray(S512, q, x)).reinterpretAsInts();
+        IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
+                .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+        float scale = Float.float16ToFloat(row.get(I16, blk)) * dx;
+        return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F512, scale), acc);
     }
 
     @Override

@@ -108,7 +108,7 @@ class SafetensorsGoldenTest {
     void fastestKernelsStayCloseToReference(String c, Encoding encoding) throws IOException {
         JsonNode exp = expected(c);
         int[] tokens = ints(exp.path("token_ids"));
-        boolean int8 = KernelPath.fastest(encoding) == KernelPath.VECTOR_INT8;
+        boolean int8 = KernelPath.fastest(encoding).int8();
         double tol = int8 ? INT8_ACTIVATION_TOLERANCE : tolerance(encoding);
         try (LanguageModel lm = LanguageModel.load(TestData.path("golden/" + c), new LanguageModel.Options(encoding))) {
             assertThat(maxError(lm.logits(tokens), exp.path("logits").path(encoding.name()))).isLessThan(tol);

@@ -3,12 +3,14 @@ package dev.orchard.core.quant;
 import dev.orchard.core.kernel.Parallel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
@@ -64,8 +66,7 @@ class Int8PathTest {
             long dot = 0;
             long absDot = 0;
             for (int j = 0; j < 32; j++) {
-                long qx = Math.round(Math.floor(Math.abs(x[xo + 32 * b + j] * inverse) + 0.5f))
-                        * (x[xo + 32 * b + j] < 0 ? -1 : 1);
+                long qx = (long) Math.rint(x[xo + 32 * b + j] * inverse);
                 long qw;
                 if (m.encoding() == Encoding.Q8_0) {
                     qw = m.data.get(ValueLayout.JAVA_BYTE, block + 2 + j);
@@ -82,16 +83,22 @@ class Int8PathTest {
         return new double[] {sum, 1e-5 * mag + 1e-6};
     }
 
+    /** Both integer encodings with both integer paths (the 512-bit one is emulated, slowly, on narrower CPUs). */
+    static Stream<Arguments> int8Kernels() {
+        return Stream.of(Encoding.Q8_0, Encoding.Q4_0).flatMap(e -> Stream.of(
+                Arguments.of(e, KernelPath.VECTOR_INT8), Arguments.of(e, KernelPath.VECTOR_INT8_512)));
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Encoding.class, names = {"Q8_0", "Q4_0"})
-    void closeToTheFloatReferenceWithinActivationRounding(Encoding encoding) {
+    @MethodSource("int8Kernels")
+    void closeToTheFloatReferenceWithinActivationRounding(Encoding encoding, KernelPath path) {
         Random rnd = new Random(3 + encoding.ordinal());
         for (int threads : new int[] {1, 2}) {
             Parallel.setThreads(threads);
             for (int rows : new int[] {1, 7, 33}) {
                 for (int cols : new int[] {32, 64, 160, 576, 1536}) {
                     WeightMatrix base = WeightMatrices.encode(encoding, KernelPathsTest.random(rnd, rows * cols), rows, cols);
-                    EncodedMatrix int8 = KernelPathsTest.unaligned(base, KernelPath.VECTOR_INT8);
+                    EncodedMatrix int8 = KernelPathsTest.unaligned(base, path);
                     float[] x = KernelPathsTest.random(rnd, cols);
                     float[] got = new float[rows];
                     int8.matVec(x, got);
@@ -108,8 +115,8 @@ class Int8PathTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Encoding.class, names = {"Q8_0", "Q4_0"})
-    void extremeQuantsDoNotOverflow(Encoding encoding) {
+    @MethodSource("int8Kernels")
+    void extremeQuantsDoNotOverflow(Encoding encoding, KernelPath path) {
         Random rnd = new Random(9);
         int rows = 9;
         int cols = 256;
@@ -125,9 +132,13 @@ class Int8PathTest {
                 for (int j = 2; j < encoding.blockBytes(); j++) {
                     data.set(ValueLayout.JAVA_BYTE, at + j, encoding == Encoding.Q8_0 ? (byte) -128 : (byte) 0);
                 }
+            } else if (b % 3 == 1) { // and at the most positive (for Q4_0, the largest intermediate 16-bit terms)
+                for (int j = 2; j < encoding.blockBytes(); j++) {
+                    data.set(ValueLayout.JAVA_BYTE, at + j, encoding == Encoding.Q8_0 ? (byte) 127 : (byte) -1);
+                }
             }
         }
-        EncodedMatrix m = (EncodedMatrix) WeightMatrices.wrap(encoding, data, rows, cols, KernelPath.VECTOR_INT8);
+        EncodedMatrix m = (EncodedMatrix) WeightMatrices.wrap(encoding, data, rows, cols, path);
         float[] x = new float[cols];
         for (int c = 0; c < cols; c++) {
             x[c] = c % 5 == 0 ? -3f : 3f; // every activation quantizes to +-127

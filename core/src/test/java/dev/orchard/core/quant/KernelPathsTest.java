@@ -121,7 +121,7 @@ class KernelPathsTest {
                     for (int t = 0; t < n; t++) {
                         for (int r = 0; r < rows; r++) {
                             float want = scalar.dotScalar(r, x, t * cols);
-                            double tol = path == KernelPath.VECTOR_INT8 && encoding.blockElements() == 32
+                            double tol = path.int8() && encoding.blockElements() == 32
                                     ? Int8PathTest.activationRoundingBound(scalar, r, x, t * cols)
                                     : floatTolerance(scalar, r, x, t * cols);
                             assertThat((double) got[t * rows + r])
