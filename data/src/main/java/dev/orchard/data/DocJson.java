@@ -28,6 +28,9 @@ final class DocJson {
         if (!Double.isNaN(d.quality())) {
             o.put("quality", d.quality());
         }
+        if (!d.flags().isEmpty()) {
+            d.flags().forEach(o.putArray("flags")::add);
+        }
         if (reason != null) {
             o.put("reason", reason);
         }

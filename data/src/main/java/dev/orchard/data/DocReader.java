@@ -95,7 +95,7 @@ abstract class DocReader implements Iterator<Tracked>, Closeable {
         if (text.isBlank()) {
             return Tracked.malformed(id, file.source(), "empty", text, raw, stageCount);
         }
-        Doc d = new Doc(id, file.source(), url, title, contentType, text, null, Double.NaN);
+        Doc d = Doc.read(id, file.source(), url, title, contentType, text);
         return Tracked.read(d, raw, stageCount);
     }
 

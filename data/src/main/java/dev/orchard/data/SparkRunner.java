@@ -111,6 +111,7 @@ final class SparkRunner {
         DataTypes.createStructField("title", DataTypes.StringType, true),
         DataTypes.createStructField("language", DataTypes.StringType, true),
         DataTypes.createStructField("quality", DataTypes.DoubleType, true),
+        DataTypes.createStructField("flags", DataTypes.createArrayType(DataTypes.StringType, false), true),
         DataTypes.createStructField("text", DataTypes.StringType, false),
     });
 
@@ -125,9 +126,11 @@ final class SparkRunner {
             JavaRDD<Row> rows = sorted.values().map(t -> {
                 Doc d = t.doc;
                 Double q = Double.isNaN(d.quality()) ? null : d.quality();
+                String[] flags = d.flags().isEmpty() ? null : d.flags().toArray(String[]::new); // null: as in JSONL
                 return withReason
-                        ? RowFactory.create(d.id(), d.source(), d.url(), d.title(), d.language(), q, d.text(), t.reason)
-                        : RowFactory.create(d.id(), d.source(), d.url(), d.title(), d.language(), q, d.text());
+                        ? RowFactory.create(d.id(), d.source(), d.url(), d.title(), d.language(), q, flags, d.text(),
+                                t.reason)
+                        : RowFactory.create(d.id(), d.source(), d.url(), d.title(), d.language(), q, flags, d.text());
             });
             spark.createDataFrame(rows, schema).write().option("compression", "snappy").parquet(dir.toString());
         } else {

@@ -37,7 +37,7 @@ final class Tracked implements Serializable {
     static Tracked malformed(String id, String source, String why, String snippet, long rawBytes, int stageCount) {
         long[] b = new long[stageCount + 2];
         b[0] = rawBytes;
-        Doc d = new Doc(id, source, null, null, Doc.PLAIN, snippet == null ? "" : snippet, null, Double.NaN);
+        Doc d = Doc.plain(id, source, snippet == null ? "" : snippet);
         return new Tracked(d, "read:" + why, 0, b, new Counters());
     }
 

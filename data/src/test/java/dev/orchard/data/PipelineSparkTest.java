@@ -226,6 +226,68 @@ class PipelineSparkTest {
     }
 
     @Test
+    void profanityFlagMarksExactlyTheOffendingDocumentsInJsonlAndParquet() throws IOException {
+        Path in = dir.resolve("flag-in");
+        Files.createDirectories(in);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            lines.add(json(TestText.document(1000 + i) + (i % 3 == 1 ? " What the fuck is this shit." : "")));
+        }
+        Files.write(in.resolve("f.jsonl"), lines);
+        CurationConfig c = new CurationConfig();
+        c.stages = List.of("gopher_quality", "profanity", "exact_dedup");
+        c.profanity.action = "flag";
+        c.output.shards = 2;
+        Path out = dir.resolve("flag-out");
+        CurationReport r = Curation.run(new Curation.Request(List.of(in.toString()), out.toString(), c, false, null,
+                System.err, false), spark);
+
+        assertThat(r.outputDocuments()).isEqualTo(6);
+        assertThat(r.counters()).containsEntry("profanity.flagged_documents", 2L);
+        java.util.Map<String, JsonNode> byId = new java.util.TreeMap<>();
+        for (String l : lines(out.resolve("data"))) {
+            JsonNode n = JSON.readTree(l);
+            byId.put(n.get("id").asText(), n);
+        }
+        assertThat(byId.keySet()).hasSize(6);
+        byId.forEach((id, n) -> {
+            boolean offending = id.equals("flag-in/f.jsonl:1") || id.equals("flag-in/f.jsonl:4");
+            if (offending) {
+                assertThat(n.get("flags").toString()).as(id).isEqualTo("[\"profanity\"]");
+            } else {
+                assertThat(n.has("flags")).as(id).isFalse();
+            }
+        });
+
+        // the local loop writes the same marks, byte for byte
+        Path local = dir.resolve("flag-local");
+        Curation.runLocal(new Curation.Request(List.of(in.toString()), local.toString(), c, false, null,
+                System.err, false));
+        for (String f : files(out.resolve("data"))) {
+            assertThat(Files.readAllBytes(local.resolve("data").resolve(f)))
+                    .isEqualTo(Files.readAllBytes(out.resolve("data").resolve(f)));
+        }
+
+        // Parquet: a flags array column, null where nothing was flagged
+        c.output.format = "parquet";
+        Path pq = dir.resolve("flag-pq");
+        Curation.run(new Curation.Request(List.of(in.toString()), pq.toString(), c, false, null, System.err, false),
+                spark);
+        List<org.apache.spark.sql.Row> rows = spark.read().parquet(pq.resolve("data").toString())
+                .selectExpr("id", "flags").orderBy("id").collectAsList();
+        assertThat(rows).hasSize(6);
+        for (org.apache.spark.sql.Row row : rows) {
+            boolean offending = row.getString(0).equals("flag-in/f.jsonl:1")
+                    || row.getString(0).equals("flag-in/f.jsonl:4");
+            if (offending) {
+                assertThat(row.getList(1)).as(row.getString(0)).containsExactly("profanity");
+            } else {
+                assertThat(row.isNullAt(1)).as(row.getString(0)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void refusesToOverwriteOutput() throws IOException {
         Path out = dir.resolve("taken");
         Files.createDirectories(out);
