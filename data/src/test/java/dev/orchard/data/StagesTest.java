@@ -183,7 +183,7 @@ class StagesTest {
     }
 
     private static String url(OptOutStage o, String url) {
-        Doc d = Doc.read("x:0", "x", url, null, Doc.PLAIN, GOOD);
+        Doc d = Doc.read("x:0", "x", url, null, Doc.PLAIN, GOOD, null);
         StageResult r = o.apply(d, new Counters());
         return r.kept() ? null : r.reason();
     }
