@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * The fields of an input record that Orchard does not read ({@code meta}, {@code source}, nested objects, anything),
@@ -74,11 +75,7 @@ final class ExtraFields {
         return out;
     }
 
-    private interface Keep {
-        boolean test(String name, JsonToken value);
-    }
-
-    private static void split(String object, Keep keep, Map<String, String> out) {
+    private static void split(String object, BiPredicate<String, JsonToken> keep, Map<String, String> out) {
         try (JsonParser p = JSON.createParser(object)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("not a JSON object");
@@ -92,6 +89,8 @@ final class ExtraFields {
                 int end = (int) p.currentLocation().getCharOffset();
                 if (keep.test(name, value)) {
                     out.put(name, object.substring(start, end));
+                } else {
+                    out.remove(name); // a repeated name: the last one counts, as in the parsed tree
                 }
             }
         } catch (IOException e) {

@@ -29,6 +29,7 @@ class ExtraFieldsTest {
         assertThat(ExtraFields.of("{\"text\":\"t\"," + values + "}")).isEqualTo("{" + values + "}");
         // a repeated name keeps its first place and its last value, as a parsed tree would
         assertThat(ExtraFields.of("{\"a\":1,\"b\":2,\"a\":3}")).isEqualTo("{\"a\":3,\"b\":2}");
+        assertThat(ExtraFields.of("{\"url\":5,\"b\":2,\"url\":\"u\"}")).isEqualTo("{\"b\":2}");
         assertThatThrownBy(() -> ExtraFields.fields("[1]")).isInstanceOf(IllegalArgumentException.class);
     }
 
