@@ -34,7 +34,7 @@ public final class CurateCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master URL (default: local[*], or the session of spark-submit).")
+            description = "Spark master URL (default: the one spark-submit gives, else local[*]).")
     String master;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "Output format: jsonl (default) or parquet.")

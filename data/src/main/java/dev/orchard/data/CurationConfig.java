@@ -145,7 +145,7 @@ public final class CurationConfig implements Serializable {
     public static final class Profanity implements Serializable {
         /** Documents whose matched-word ratio exceeds this are dropped (or flagged). C4 used 0: any match. */
         public double maxRatio = 0.002;
-        /** {@code drop}, or {@code flag} to keep the document and only count it. */
+        /** {@code drop}, or {@code flag} to keep the document, count it and add {@code profanity} to its flags. */
         public String action = "drop";
         /** A word list file (one entry per line); null: the bundled LDNOOBW English list. */
         public String wordList = null;

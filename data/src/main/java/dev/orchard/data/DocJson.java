@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 
-/** The JSON Lines form of an output document: fixed field order, absent values left out. */
+/**
+ * The JSON Lines form of an output document: Orchard's fields in a fixed order (absent values left out), then the
+ * input's extra fields ({@link ExtraFields}), then the text.
+ */
 final class DocJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,9 +31,13 @@ final class DocJson {
         if (!Double.isNaN(d.quality())) {
             o.put("quality", d.quality());
         }
+        if (!d.flags().isEmpty()) {
+            d.flags().forEach(o.putArray("flags")::add);
+        }
         if (reason != null) {
             o.put("reason", reason);
         }
+        ExtraFields.merge(o, d.meta()); // after Orchard's fields, before the (long) text
         o.put("text", d.text());
         try {
             return JSON.writeValueAsString(o);

@@ -3,6 +3,7 @@ package dev.orchard.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -91,12 +92,19 @@ abstract class DocReader implements Iterator<Tracked>, Closeable {
     }
 
     protected Tracked doc(String url, String title, String contentType, String text, long raw) {
+        return doc(url, title, contentType, text, raw, null);
+    }
+
+    /** @param meta the record's fields Orchard does not read, carried to the output ({@link ExtraFields}); or null */
+    protected Tracked doc(String url, String title, String contentType, String text, long raw, String meta) {
         String id = nextId();
         if (text.isBlank()) {
             return Tracked.malformed(id, file.source(), "empty", text, raw, stageCount);
         }
-        Doc d = new Doc(id, file.source(), url, title, contentType, text, null, Double.NaN);
-        return Tracked.read(d, raw, stageCount);
+        Doc d = Doc.read(id, file.source(), url, title, contentType, text, meta);
+        Counters counters = new Counters();
+        ExtraFields.count(meta, counters);
+        return Tracked.read(d, raw, stageCount, counters);
     }
 
     @Override
@@ -183,7 +191,7 @@ abstract class DocReader implements Iterator<Tracked>, Closeable {
         return new String(b, 0, Math.min(len, 200), StandardCharsets.UTF_8);
     }
 
-    /** JSON Lines with a {@code text} field (and optional {@code url}, {@code title}). */
+    /** JSON Lines with a {@code text} field (and optional {@code url}, {@code title}); other fields are carried. */
     static final class Jsonl extends DocReader {
         private final InputStream in;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
@@ -236,7 +244,8 @@ abstract class DocReader implements Iterator<Tracked>, Closeable {
                 if (type != null && type.isTextual() && type.asText().toLowerCase(Locale.ROOT).contains("html")) {
                     ct = Doc.HTML;
                 }
-                return doc(textOrNull(node, "url"), textOrNull(node, "title"), ct, text.asText(), len);
+                return doc(textOrNull(node, "url"), textOrNull(node, "title"), ct, text.asText(), len,
+                        ExtraFields.any((ObjectNode) node) ? ExtraFields.of(s) : null);
             }
         }
 
@@ -379,11 +388,15 @@ abstract class DocReader implements Iterator<Tracked>, Closeable {
         }
     }
 
-    /** Parquet with a string {@code text} column (and optional {@code url}, {@code title}). */
+    /**
+     * Parquet with a string {@code text} column (and optional {@code url}, {@code title}). A string {@code meta}
+     * column, as Orchard's own Parquet output has, holds the extra fields; other columns are not read.
+     */
     static final class Parquet extends DocReader {
         private final ParquetReader<Group> reader;
         private final boolean hasUrl;
         private final boolean hasTitle;
+        private final boolean hasMeta;
 
         Parquet(InputFile f, Configuration conf, int stageCount) throws IOException {
             super(f, stageCount);
@@ -397,6 +410,9 @@ abstract class DocReader implements Iterator<Tracked>, Closeable {
             }
             hasUrl = schema.containsField("url");
             hasTitle = schema.containsField("title");
+            hasMeta = schema.containsField("meta") && schema.getType("meta").isPrimitive()
+                    && schema.getType("meta").asPrimitiveType().getPrimitiveTypeName()
+                    == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
             reader = ParquetReader.builder(new GroupReadSupport(), new Path(f.path())).withConf(conf).build();
         }
 
@@ -412,7 +428,20 @@ abstract class DocReader implements Iterator<Tracked>, Closeable {
             String text = g.getString("text", 0);
             String url = hasUrl && g.getFieldRepetitionCount("url") > 0 ? g.getString("url", 0) : null;
             String title = hasTitle && g.getFieldRepetitionCount("title") > 0 ? g.getString("title", 0) : null;
-            return doc(url, title, Doc.PLAIN, text, Tracked.utf8Length(text));
+            String meta = hasMeta && g.getFieldRepetitionCount("meta") > 0 ? g.getString("meta", 0) : null;
+            return doc(url, title, Doc.PLAIN, text, Tracked.utf8Length(text), metaFields(meta));
+        }
+
+        /** A {@code meta} value that is a JSON object is the extra fields; any other string is kept as one. */
+        private static String metaFields(String meta) {
+            if (meta == null) {
+                return null;
+            }
+            try {
+                return ExtraFields.text(ExtraFields.fields(meta));
+            } catch (IllegalArgumentException e) {
+                return "{\"meta\":" + ExtraFields.quote(meta) + "}";
+            }
         }
 
         @Override

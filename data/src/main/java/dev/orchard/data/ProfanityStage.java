@@ -15,9 +15,11 @@ import java.util.Set;
  * Word-boundary matching against a bad-word list (by default the LDNOOBW English list that C4 used). Entries and
  * text are compared as normalized words, so "Fuck," matches "fuck" but "Scunthorpe" and "assessment" match
  * nothing; multi-word entries match as phrases. A document whose matched-word share exceeds the threshold is dropped
- * (or, with {@code action: flag}, kept and counted).
+ * (or, with {@code action: flag}, kept, counted and marked with the flag {@value #FLAG}).
  */
 final class ProfanityStage implements DocStage {
+    /** The mark {@code action: flag} puts in a kept document's {@code flags}. */
+    static final String FLAG = "profanity";
     private final Set<String> phrases = new HashSet<>();
     private final Set<String> firstWords = new HashSet<>();
     private final List<String> symbols = new ArrayList<>();
@@ -66,6 +68,7 @@ final class ProfanityStage implements DocStage {
                 return StageResult.reject("ratio_above_" + maxRatio);
             }
             counters.add("profanity.flagged_documents", 1);
+            return StageResult.keep(doc.withFlag(FLAG)); // the mark lets a consumer filter or weight it later
         }
         return StageResult.keep(doc);
     }

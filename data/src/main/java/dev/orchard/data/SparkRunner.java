@@ -111,6 +111,9 @@ final class SparkRunner {
         DataTypes.createStructField("title", DataTypes.StringType, true),
         DataTypes.createStructField("language", DataTypes.StringType, true),
         DataTypes.createStructField("quality", DataTypes.DoubleType, true),
+        DataTypes.createStructField("flags", DataTypes.createArrayType(DataTypes.StringType, false), true),
+        // the input's extra fields as one JSON object text, under their input names (see ExtraFields)
+        DataTypes.createStructField("meta", DataTypes.StringType, true),
         DataTypes.createStructField("text", DataTypes.StringType, false),
     });
 
@@ -125,9 +128,12 @@ final class SparkRunner {
             JavaRDD<Row> rows = sorted.values().map(t -> {
                 Doc d = t.doc;
                 Double q = Double.isNaN(d.quality()) ? null : d.quality();
+                String[] flags = d.flags().isEmpty() ? null : d.flags().toArray(String[]::new); // null: as in JSONL
                 return withReason
-                        ? RowFactory.create(d.id(), d.source(), d.url(), d.title(), d.language(), q, d.text(), t.reason)
-                        : RowFactory.create(d.id(), d.source(), d.url(), d.title(), d.language(), q, d.text());
+                        ? RowFactory.create(d.id(), d.source(), d.url(), d.title(), d.language(), q, flags, d.meta(),
+                                d.text(), t.reason)
+                        : RowFactory.create(d.id(), d.source(), d.url(), d.title(), d.language(), q, flags, d.meta(),
+                                d.text());
             });
             spark.createDataFrame(rows, schema).write().option("compression", "snappy").parquet(dir.toString());
         } else {

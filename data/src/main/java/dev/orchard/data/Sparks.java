@@ -1,5 +1,8 @@
 package dev.orchard.data;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.spark.sql.SparkSession;
 
 /** Starts or finds the Spark session, with quiet logs and local-mode settings that need no network. */
@@ -16,8 +19,8 @@ public final class Sparks {
     }
 
     /**
-     * The active session if there is one (spark-submit); otherwise a new one on {@code master}, {@code local[*]}
-     * when null.
+     * The active session if there is one; otherwise a new one on {@code master}, or when that is null on the master
+     * spark-submit gave (the {@code spark.master} system property), else {@code local[*]}.
      */
     public static SparkSession session(String master) {
         quietLogs();
@@ -31,14 +34,38 @@ public final class Sparks {
                 return dflt.get();
             }
         }
-        String m = master != null ? master : System.getProperty("spark.master", "local[*]");
-        SparkSession.Builder b = SparkSession.builder().appName("orchard-curate").master(m)
-                .config("spark.ui.showConsoleProgress", "false");
-        if (m.startsWith("local")) {
-            b.config("spark.ui.enabled", "false")
-                    .config("spark.driver.host", "localhost")
-                    .config("spark.driver.bindAddress", "127.0.0.1");
-        }
+        SparkSession.Builder b = SparkSession.builder();
+        settings(master, System.getProperties()).forEach(b::config);
         return b.getOrCreate();
+    }
+
+    /**
+     * What the session builder sets: an explicit {@code master}, then Orchard's defaults, each only where the launcher
+     * did not set it already. spark-submit hands its {@code --master}, {@code --name} and {@code --conf} values to the
+     * driver as {@code spark.*} system properties, which Spark reads by itself; setting them again here would override
+     * the user's choice (a cluster run forced into local mode, a UI they asked for switched off).
+     */
+    static Map<String, String> settings(String master, Properties launcher) {
+        String effective = master != null ? master : launcher.getProperty("spark.master", "local[*]");
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("spark.master", effective);
+        defaults.put("spark.app.name", "orchard-curate");
+        defaults.put("spark.ui.showConsoleProgress", "false"); // Orchard draws its own progress line
+        if (effective.startsWith("local")) {
+            // one machine: no UI port to open, and no dependence on the host name resolving
+            defaults.put("spark.ui.enabled", "false");
+            defaults.put("spark.driver.host", "localhost");
+            defaults.put("spark.driver.bindAddress", "127.0.0.1");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        defaults.forEach((k, v) -> {
+            if (launcher.getProperty(k) == null) {
+                out.put(k, v);
+            }
+        });
+        if (master != null) {
+            out.put("spark.master", master); // --master given to orchard itself wins
+        }
+        return out;
     }
 }

@@ -27,17 +27,22 @@ final class Tracked implements Serializable {
 
     /** A document read successfully: raw record size, then the size of its text. */
     static Tracked read(Doc doc, long rawBytes, int stageCount) {
+        return read(doc, rawBytes, stageCount, new Counters());
+    }
+
+    /** The same, with counts the reader adds (e.g. extra input fields). */
+    static Tracked read(Doc doc, long rawBytes, int stageCount, Counters counters) {
         long[] b = new long[stageCount + 2];
         b[0] = rawBytes;
         b[1] = utf8Length(doc.text());
-        return new Tracked(doc, null, -1, b, new Counters());
+        return new Tracked(doc, null, -1, b, counters);
     }
 
     /** A record that could not be read; the placeholder doc keeps its id and source for the rejected output. */
     static Tracked malformed(String id, String source, String why, String snippet, long rawBytes, int stageCount) {
         long[] b = new long[stageCount + 2];
         b[0] = rawBytes;
-        Doc d = new Doc(id, source, null, null, Doc.PLAIN, snippet == null ? "" : snippet, null, Double.NaN);
+        Doc d = Doc.plain(id, source, snippet == null ? "" : snippet);
         return new Tracked(d, "read:" + why, 0, b, new Counters());
     }
 

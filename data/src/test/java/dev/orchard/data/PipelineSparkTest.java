@@ -226,6 +226,157 @@ class PipelineSparkTest {
     }
 
     @Test
+    void profanityFlagMarksExactlyTheOffendingDocumentsInJsonlAndParquet() throws IOException {
+        Path in = dir.resolve("flag-in");
+        Files.createDirectories(in);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            lines.add(json(TestText.document(1000 + i) + (i % 3 == 1 ? " What the fuck is this shit." : "")));
+        }
+        Files.write(in.resolve("f.jsonl"), lines);
+        CurationConfig c = new CurationConfig();
+        c.stages = List.of("gopher_quality", "profanity", "exact_dedup");
+        c.profanity.action = "flag";
+        c.output.shards = 2;
+        Path out = dir.resolve("flag-out");
+        CurationReport r = Curation.run(new Curation.Request(List.of(in.toString()), out.toString(), c, false, null,
+                System.err, false), spark);
+
+        assertThat(r.outputDocuments()).isEqualTo(6);
+        assertThat(r.counters()).containsEntry("profanity.flagged_documents", 2L);
+        java.util.Map<String, JsonNode> byId = new java.util.TreeMap<>();
+        for (String l : lines(out.resolve("data"))) {
+            JsonNode n = JSON.readTree(l);
+            byId.put(n.get("id").asText(), n);
+        }
+        assertThat(byId.keySet()).hasSize(6);
+        byId.forEach((id, n) -> {
+            boolean offending = id.equals("flag-in/f.jsonl:1") || id.equals("flag-in/f.jsonl:4");
+            if (offending) {
+                assertThat(n.get("flags").toString()).as(id).isEqualTo("[\"profanity\"]");
+            } else {
+                assertThat(n.has("flags")).as(id).isFalse();
+            }
+        });
+
+        // the local loop writes the same marks, byte for byte
+        Path local = dir.resolve("flag-local");
+        Curation.runLocal(new Curation.Request(List.of(in.toString()), local.toString(), c, false, null,
+                System.err, false));
+        for (String f : files(out.resolve("data"))) {
+            assertThat(Files.readAllBytes(local.resolve("data").resolve(f)))
+                    .isEqualTo(Files.readAllBytes(out.resolve("data").resolve(f)));
+        }
+
+        // Parquet: a flags array column, null where nothing was flagged
+        c.output.format = "parquet";
+        Path pq = dir.resolve("flag-pq");
+        Curation.run(new Curation.Request(List.of(in.toString()), pq.toString(), c, false, null, System.err, false),
+                spark);
+        List<org.apache.spark.sql.Row> rows = spark.read().parquet(pq.resolve("data").toString())
+                .selectExpr("id", "flags").orderBy("id").collectAsList();
+        assertThat(rows).hasSize(6);
+        for (org.apache.spark.sql.Row row : rows) {
+            boolean offending = row.getString(0).equals("flag-in/f.jsonl:1")
+                    || row.getString(0).equals("flag-in/f.jsonl:4");
+            if (offending) {
+                assertThat(row.getList(1)).as(row.getString(0)).containsExactly("profanity");
+            } else {
+                assertThat(row.isNullAt(1)).as(row.getString(0)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void extraInputFieldsAreCarriedThroughUnchanged() throws IOException {
+        Path in = dir.resolve("meta-in");
+        Files.createDirectories(in);
+        String meta0 = "{\"set\":\"Books\",\"tags\":[\"a\",{\"b\":null}],\"score\":1.50,"
+                + "\"big\":123456789012345678901234567890,\"tiny\":-0.0000001,\"name\":\"caf\\u00e9\"}";
+        String deep = "{\"nested\": {\"deep\": [1, [2, [3]]]}}";
+        Files.write(in.resolve("m.jsonl"), List.of(
+                "{\"id\":\"doc-0\",\"text\":" + quoted(TestText.document(2000)) + ",\"url\":\"http://a.example/0\","
+                        + "\"meta\":" + meta0 + ",\"source\":\"cc\",\"lang\":\"en\"}",
+                json(TestText.document(2001)),
+                "{\"meta\": " + deep + ", \"reason\": \"mine\", \"input_id\": \"y\", \"id\": 7, \"text\": "
+                        + quoted(TestText.document(2002)) + "}",
+                "{\"text\":" + quoted(TestText.document(2000)) + ",\"batch\":3}"));   // a duplicate of doc 0
+        CurationConfig c = new CurationConfig();
+        c.stages = List.of("gopher_quality", "exact_dedup");
+        c.output.shards = 2;
+        Path out = dir.resolve("meta-out");
+        CurationReport r = Curation.run(new Curation.Request(List.of(in.toString()), out.toString(), c, true, null,
+                System.err, false), spark);
+        assertThat(r.outputDocuments()).isEqualTo(3);
+        assertThat(r.counters()).containsEntry("read.extra_fields", 3L).containsEntry("read.renamed_field.id", 2L)
+                .containsEntry("read.renamed_field.source", 1L).containsEntry("read.renamed_field.reason", 1L);
+
+        java.util.Map<String, String> byId = new java.util.TreeMap<>();
+        for (String l : lines(out.resolve("data"))) {
+            byId.put(JSON.readTree(l).get("id").asText(), l);
+        }
+        String doc0 = byId.get("meta-in/m.jsonl:0");
+        // Orchard's fields, then the extra ones in input order (clashing names prefixed), then the text
+        assertThat(fieldNames(doc0)).containsExactly("id", "source", "url", "input_id", "meta", "input_source", "lang",
+                "text");
+        assertThat(doc0).contains("\"meta\":" + meta0 + ",\"input_source\":\"cc\",\"lang\":\"en\",")
+                .contains("\"id\":\"meta-in/m.jsonl:0\"").contains("\"input_id\":\"doc-0\"");
+        assertThat(fieldNames(byId.get("meta-in/m.jsonl:1"))).containsExactly("id", "source", "text");
+        String doc2 = byId.get("meta-in/m.jsonl:2");
+        assertThat(fieldNames(doc2)).containsExactly("id", "source", "meta", "input_reason", "input_id",
+                "input_input_id", "text");
+        assertThat(doc2).contains("\"meta\":" + deep + ",\"input_reason\":\"mine\",\"input_id\":\"y\","
+                + "\"input_input_id\":7,");
+        // the rejected duplicate keeps its extra fields too, beside Orchard's reason
+        assertThat(lines(out.resolve("rejected"))).singleElement().satisfies(l ->
+                assertThat(fieldNames(l)).containsExactly("id", "source", "reason", "batch", "text"));
+
+        // same input, byte-identical output; and the local loop agrees
+        Path again = dir.resolve("meta-out2");
+        Curation.run(new Curation.Request(List.of(in.toString()), again.toString(), c, true, null, System.err, false),
+                spark);
+        Path local = dir.resolve("meta-local");
+        Curation.runLocal(new Curation.Request(List.of(in.toString()), local.toString(), c, true, null, System.err,
+                false));
+        for (String sub : List.of("data", "rejected")) {
+            for (String f : files(out.resolve(sub))) {
+                byte[] want = Files.readAllBytes(out.resolve(sub).resolve(f));
+                assertThat(Files.readAllBytes(again.resolve(sub).resolve(f))).isEqualTo(want);
+                assertThat(Files.readAllBytes(local.resolve(sub).resolve(f))).isEqualTo(want);
+            }
+        }
+
+        // Parquet: one meta column with the extra fields under their input names ...
+        c.output.format = "parquet";
+        Path pq = dir.resolve("meta-pq");
+        Curation.run(new Curation.Request(List.of(in.toString()), pq.toString(), c, false, null, System.err, false),
+                spark);
+        List<org.apache.spark.sql.Row> rows = spark.read().parquet(pq.resolve("data").toString())
+                .selectExpr("id", "meta").orderBy("id").collectAsList();
+        assertThat(rows.get(0).getString(1))
+                .isEqualTo("{\"id\":\"doc-0\",\"meta\":" + meta0 + ",\"source\":\"cc\",\"lang\":\"en\"}");
+        assertThat(rows.get(1).isNullAt(1)).isTrue();
+        // ... which a later run reads back: Parquet in, JSON Lines out, the same extra fields
+        CurationConfig c2 = new CurationConfig();
+        c2.stages = List.of("exact_dedup");
+        Path back = dir.resolve("meta-back");
+        Curation.run(new Curation.Request(List.of(pq.resolve("data").toString()), back.toString(), c2, false, null,
+                System.err, false), spark);
+        assertThat(lines(back.resolve("data"))).anySatisfy(l -> assertThat(l)
+                .contains("\"meta\":" + meta0 + ",\"input_source\":\"cc\",\"lang\":\"en\","));
+    }
+
+    static String quoted(String s) throws IOException {
+        return JSON.writeValueAsString(s);
+    }
+
+    static List<String> fieldNames(String jsonLine) throws IOException {
+        List<String> names = new ArrayList<>();
+        JSON.readTree(jsonLine).fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     void refusesToOverwriteOutput() throws IOException {
         Path out = dir.resolve("taken");
         Files.createDirectories(out);

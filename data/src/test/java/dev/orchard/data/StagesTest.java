@@ -130,6 +130,23 @@ class StagesTest {
     }
 
     @Test
+    void profanityFlagKeepsAndMarksOnlyDocumentsAboveTheRatio() {
+        ProfanityStage flag = new ProfanityStage(List.of("ass"), 0.0, false);
+        Counters counters = new Counters();
+        StageResult offending = flag.apply(Doc.plain("x:0", "x", GOOD + " ass"), counters);
+        assertThat(offending.kept()).isTrue();
+        assertThat(offending.doc().flags()).containsExactly(ProfanityStage.FLAG);
+        assertThat(counters.asMap()).containsEntry("profanity.flagged_documents", 1L);
+        StageResult clean = flag.apply(Doc.plain("x:1", "x", GOOD), new Counters());
+        assertThat(clean.doc().flags()).isEmpty();
+        // matched, but at or under the ratio: counted as matched words, not flagged
+        ProfanityStage lenient = new ProfanityStage(List.of("ass"), 0.5, false);
+        assertThat(lenient.apply(Doc.plain("x:2", "x", GOOD + " ass"), new Counters()).doc().flags()).isEmpty();
+        // a flag is added once however often the document is marked
+        assertThat(offending.doc().withFlag(ProfanityStage.FLAG).flags()).containsExactly(ProfanityStage.FLAG);
+    }
+
+    @Test
     void languageIdKeepsConfiguredLanguages() {
         CurationConfig.Language cfg = new CurationConfig.Language();
         cfg.candidates = List.of("de", "fr");
@@ -166,7 +183,7 @@ class StagesTest {
     }
 
     private static String url(OptOutStage o, String url) {
-        Doc d = new Doc("x:0", "x", url, null, Doc.PLAIN, GOOD, null, Double.NaN);
+        Doc d = Doc.read("x:0", "x", url, null, Doc.PLAIN, GOOD, null);
         StageResult r = o.apply(d, new Counters());
         return r.kept() ? null : r.reason();
     }
