@@ -32,6 +32,7 @@ final class Q8Activations {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
 
     private static final ThreadLocal<Q8Activations> SCRATCH = ThreadLocal.withInitial(Q8Activations::new);
@@ -72,12 +73,29 @@ final class Q8Activations {
         this.cols = cols;
         this.vectors = vectors;
         for (int b = 0; b < total / 32; b++) {
-            quantizeBlock(x, offset + b * 32, b * 32, b, q4Layout);
+            quantizeBlock(x, offset + b * 32, b * 32, b);
+        }
+        if (q4Layout) {
+            layoutForQ4(total / 32);
         }
         return this;
     }
 
-    private void quantizeBlock(float[] x, int from, int at, int block, boolean q4Layout) {
+    /**
+     * Fills the Q4_0 layout from {@link #q}, a separate pass in 16-bit lanes (four times faster than deriving it
+     * from the 32-bit lanes inside the quantization loop, which also grew that loop past C2's inlining budget).
+     */
+    private void layoutForQ4(int blocks) {
+        for (int b = 0; b < blocks; b++) {
+            ShortVector x0 = ShortVector.fromArray(S256, q, 32 * b);
+            ShortVector x1 = ShortVector.fromArray(S256, q, 32 * b + 16);
+            x0.intoArray(q4Low, 16 * b);
+            x1.sub(x0.lanewise(VectorOperators.LSHL, 4)).intoArray(q4Mixed, 16 * b);
+            x0.add(x1).lanewise(VectorOperators.LSHL, 3).neg().intoArray(q4Offset, 16 * b);
+        }
+    }
+
+    private void quantizeBlock(float[] x, int from, int at, int block) {
         FloatVector v0 = FloatVector.fromArray(F, x, from);
         FloatVector v1 = FloatVector.fromArray(F, x, from + 8);
         FloatVector v2 = FloatVector.fromArray(F, x, from + 16);
@@ -85,42 +103,27 @@ final class Q8Activations {
         float amax = v0.abs().max(v1.abs()).max(v2.abs().max(v3.abs())).reduceLanes(VectorOperators.MAX);
         float scale = amax / 127f;
         float inverse = scale != 0f ? 1f / scale : 0f;
-        IntVector r0 = quantize8(v0, inverse, at);
-        IntVector r1 = quantize8(v1, inverse, at + 8);
-        IntVector r2 = quantize8(v2, inverse, at + 16);
-        IntVector r3 = quantize8(v3, inverse, at + 24);
+        quantize8(v0, inverse, at);
+        quantize8(v1, inverse, at + 8);
+        quantize8(v2, inverse, at + 16);
+        quantize8(v3, inverse, at + 24);
         d[block] = scale;
-        if (!q4Layout) {
-            return;
-        }
-        int half = at / 2;
-        store(r0, q4Low, half);
-        store(r1, q4Low, half + 8);
-        store(r2.sub(r0.lanewise(VectorOperators.LSHL, 4)), q4Mixed, half);
-        store(r3.sub(r1.lanewise(VectorOperators.LSHL, 4)), q4Mixed, half + 8);
-        store(r0.add(r2).mul(-8), q4Offset, half);
-        store(r1.add(r3).mul(-8), q4Offset, half + 8);
     }
 
     /**
      * Rounds {@code v * inverse} to the nearest integer, ties to even (as llama.cpp's AVX2 quantizer, which uses
-     * {@code _mm256_round_ps}), into {@code q[at .. at + 8)} and returns the rounded values. Adding 1.5 * 2^23
+     * {@code _mm256_round_ps}), into {@code q[at .. at + 8)}. Adding 1.5 * 2^23
      * leaves a float whose unit is 1, so the addition itself rounds (to nearest even, the float default) and the
      * integer sits in the low mantissa bits: subtracting the constant's bit pattern reads it off. Exact for
      * |value| < 2^22; here it is at most 127.
      */
-    private IntVector quantize8(FloatVector v, float inverse, int at) {
+    private void quantize8(FloatVector v, float inverse, int at) {
         IntVector rounded = v.mul(inverse).add(ROUNDING_MAGIC).reinterpretAsInts().sub(ROUNDING_MAGIC_BITS);
-        store(rounded, q, at);
-        return rounded;
+        ((ShortVector) rounded.convertShape(VectorOperators.I2S, S128, 0)).intoArray(q, at);
     }
 
     private static final float ROUNDING_MAGIC = 12582912f; // 1.5 * 2^23
     private static final int ROUNDING_MAGIC_BITS = Float.floatToRawIntBits(ROUNDING_MAGIC);
-
-    private static void store(IntVector v, short[] dst, int at) {
-        ((ShortVector) v.convertShape(VectorOperators.I2S, S128, 0)).intoArray(dst, at);
-    }
 
     /** Reference: the same quantization one element at a time, into this instance. */
     Q8Activations quantizeReference(float[] x, int offset, int cols, int vectors) {
