@@ -42,14 +42,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "128", description = "Prompt length for prefill (default: ${DEFAULT-VALUE}).")
     int promptTokens;
 
-    @Option(names = "--gen-tokens", paramLabel = "N", defaultValue = "64", description = "Tokens to decode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gen-tokens", paramLabel = "N", defaultValue = "128",
+            description = "Tokens to decode, from an empty context as llama-bench's tg test (default: ${DEFAULT-VALUE}).")
     int genTokens;
 
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "3", description = "Measured runs; medians are reported (default: ${DEFAULT-VALUE}).")
     int repeat;
 
     @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "8",
-            description = "Seconds of prefill and decode before measuring, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}).")
+            description = "Minimum seconds of prefill and decode before measuring, so the JIT has compiled the kernels; "
+                    + "warm-up goes on until decode speed is steady, up to four times this (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
     @Option(names = "--profile", description = "Also time each operation during decode and print where the time goes.")
@@ -96,35 +98,55 @@ final class BenchCommand implements Callable<Integer> {
         SplittableRandom rnd = new SplittableRandom(3);
         int[] prompt = rnd.ints(promptTokens, 0, c.vocabSize()).toArray();
 
-        // The JIT compiles the kernels only after thousands of calls: run whole prefill+decode rounds for a while
-        // first, or the first measured run is partly interpreted.
-        System.err.printf("warming up (%d s)...%n", warmupSeconds);
-        long warmUntil = System.nanoTime() + warmupSeconds * 1_000_000_000L;
-        do {
-            Session warm = lm.newSession(context);
+        // The JIT compiles the kernels only after thousands of calls, and on a machine whose cores all run the
+        // benchmark the compiler threads get little time: rates kept rising for 10-20 s on 2 cores. Warm up for the
+        // given time, then on until three decode rounds in a row agree within 5% (at most four times as long).
+        System.err.printf("warming up (at least %d s, until decode speed is steady)...%n", warmupSeconds);
+        long start = System.nanoTime();
+        long minEnd = start + warmupSeconds * 1_000_000_000L;
+        long maxEnd = start + 4L * warmupSeconds * 1_000_000_000L;
+        double[] recent = new double[3];
+        int rounds = 0;
+        Session warm = lm.newSession(context);
+        while (true) {
+            warm.reset();
             warm.prefill(prompt);
-            for (int i = 0; i < genTokens && System.nanoTime() < warmUntil; i++) {
+            warm.reset();
+            long w0 = System.nanoTime();
+            for (int i = 0; i < genTokens; i++) {
                 warm.decode(rnd.nextInt(c.vocabSize()));
             }
-        } while (System.nanoTime() < warmUntil);
+            long now = System.nanoTime();
+            recent[rounds++ % recent.length] = genTokens * 1e9 / (now - w0);
+            if (now >= maxEnd || (now >= minEnd && rounds >= recent.length && steady(recent))) {
+                break;
+            }
+        }
+        System.err.printf("warm after %.1f s (%d rounds)%n", (System.nanoTime() - start) / 1e9, rounds);
 
         double[] prefill = new double[repeat];
         double[] decode = new double[repeat];
         OpTimes times = profile ? new OpTimes() : null;
+        // As llama-bench (whose figures the issue quotes): prefill ("pp") and decode ("tg") are separate tests,
+        // each from an empty context, so decode times tokens at positions 0 .. genTokens - 1.
+        Session s = lm.newSession(context);
         for (int r = 0; r < repeat; r++) {
-            Session s = lm.newSession(context);
+            s.reset();
             long t0 = System.nanoTime();
             s.prefill(prompt);
             long t1 = System.nanoTime();
+            s.reset();
             s.setProfile(times);
             int token = rnd.nextInt(c.vocabSize());
+            long t2 = System.nanoTime();
             for (int i = 0; i < genTokens; i++) {
                 s.decode(token);
                 token = rnd.nextInt(c.vocabSize());
             }
-            long t2 = System.nanoTime();
+            long t3 = System.nanoTime();
+            s.setProfile(null);
             prefill[r] = promptTokens * 1e9 / (t1 - t0);
-            decode[r] = genTokens * 1e9 / (t2 - t1);
+            decode[r] = genTokens * 1e9 / (t3 - t2);
             System.err.printf("run %d: prefill %.1f tok/s, decode %.1f tok/s%n", r + 1, prefill[r], decode[r]);
         }
         double prefillMedian = median(prefill);
@@ -141,7 +163,8 @@ final class BenchCommand implements Callable<Integer> {
                 c.numHiddenLayers(), c.hiddenSize(), c.vocabSize());
         System.out.printf("threads           %d%n", Parallel.threads());
         System.out.printf("prefill           %8.1f tok/s  (%d-token prompt, median of %d)%n", prefillMedian, promptTokens, repeat);
-        System.out.printf("decode            %8.1f tok/s  (%d tokens, median of %d)%n", decodeMedian, genTokens, repeat);
+        System.out.printf("decode            %8.1f tok/s  (%d tokens from an empty context, median of %d)%n", decodeMedian,
+                genTokens, repeat);
         System.out.printf("weights per token %s%n", Sizes.bytes(bytesPerToken));
         System.out.printf("read bandwidth    %8.1f GB/s (measured, %d threads)%n", bandwidth, Parallel.threads());
         System.out.printf("decode roofline   %8.1f tok/s  -> achieved %.0f%% of roofline%n", roofline, 100 * decodeMedian / roofline);
@@ -172,6 +195,17 @@ final class BenchCommand implements Callable<Integer> {
             dev.orchard.core.format.AtomicFiles.writeString(json, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         }
         return 0;
+    }
+
+    /** Whether the rates agree within 5% of the largest. */
+    private static boolean steady(double[] rates) {
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (double r : rates) {
+            min = Math.min(min, r);
+            max = Math.max(max, r);
+        }
+        return max > 0 && (max - min) / max < 0.05;
     }
 
     static double median(double[] values) {

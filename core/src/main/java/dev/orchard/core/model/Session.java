@@ -21,7 +21,7 @@ public final class Session {
     static final int PREFILL_CHUNK = 128;
 
     /** Multiply-adds (tokens x heads x positions x head_dim) below which attention runs on the calling thread. */
-    static final long ATTENTION_PARALLEL_WORK = 1 << 18;
+    static final long ATTENTION_PARALLEL_WORK = 1 << 14;
 
     private final Transformer model;
     private final ModelConfig c;
