@@ -23,8 +23,12 @@ final class Q4_0Matrix extends EncodedMatrix {
     private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    /** Block scales as floats for the integer path (see {@link EncodedMatrix#decodeBlockScales}), else null. */
+    private final float[] scales;
+
     Q4_0Matrix(MemorySegment data, int rows, int cols, KernelPath path) {
         super(data, rows, cols, path);
+        this.scales = path.int8() ? decodeBlockScales(data, rows, cols, rowBytes, 18) : null;
     }
 
     @Override
@@ -102,7 +106,8 @@ final class Q4_0Matrix extends EncodedMatrix {
     @Override
     void dotRowsInt8(int start, int end, Q8Activations a, float[] out, int outOffset) {
         int blocks = cols / 32;
-        rowsInt8(data, rowBytes, blocks & ~1, start, end, a.q4Low, a.q4Mixed, a.q4Offset, a.d, out, outOffset);
+        rowsInt8(data, rowBytes, blocks & ~1, start, end, a.q4Low, a.q4Mixed, a.q4Offset, a.d, scales, out,
+                outOffset);
         if ((blocks & 1) != 0) {
             for (int r = start; r < end; r++) {
                 out[outOffset + r] += lastBlock(data.asSlice(r * rowBytes, rowBytes), blocks - 1, a);
@@ -120,19 +125,22 @@ final class Q4_0Matrix extends EncodedMatrix {
      * arithmetic written as an instance method with a per-block helper loading its own inputs.
      */
     private static void rowsInt8(MemorySegment data, long rowBytes, int blocks, int start, int end, short[] low,
-                                 short[] mixed, short[] offset, float[] ad, float[] out, int outOffset) {
+                                 short[] mixed, short[] offset, float[] ad, float[] scales, float[] out,
+                                 int outOffset) {
+        int rowBlocks = (int) (rowBytes / 18);
         for (int r = start; r < end; r++) {
             MemorySegment row = data.asSlice(r * rowBytes, rowBytes);
+            int s = r * rowBlocks;
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = FloatVector.zero(F);
             for (int b = 0; b < blocks; b += 2) {
                 int blk = 18 * b;
                 int x = 16 * b;
                 acc0 = blockInt8(row, blk, ShortVector.fromArray(S256, low, x), ShortVector.fromArray(S256, mixed, x),
-                        ShortVector.fromArray(S256, offset, x), Float.float16ToFloat(row.get(I16, blk)) * ad[b], acc0);
+                        ShortVector.fromArray(S256, offset, x), scales[s + b] * ad[b], acc0);
                 acc1 = blockInt8(row, blk + 18, ShortVector.fromArray(S256, low, x + 16),
                         ShortVector.fromArray(S256, mixed, x + 16), ShortVector.fromArray(S256, offset, x + 16),
-                        Float.float16ToFloat(row.get(I16, blk + 18)) * ad[b + 1], acc1);
+                        scales[s + b + 1] * ad[b + 1], acc1);
             }
             out[outOffset + r] = FloatOps.sumLanes(acc0.add(acc1));
         }

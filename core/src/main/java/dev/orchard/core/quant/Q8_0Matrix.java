@@ -25,8 +25,12 @@ final class Q8_0Matrix extends EncodedMatrix {
     private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    /** Block scales as floats for the integer path (see {@link EncodedMatrix#decodeBlockScales}), else null. */
+    private final float[] scales;
+
     Q8_0Matrix(MemorySegment data, int rows, int cols, KernelPath path) {
         super(data, rows, cols, path);
+        this.scales = path.int8() ? decodeBlockScales(data, rows, cols, rowBytes, 34) : null;
     }
 
     @Override
@@ -98,7 +102,7 @@ final class Q8_0Matrix extends EncodedMatrix {
         int blocks = cols / 32;
         for (int r = start; r < end; r++) {
             MemorySegment row = data.asSlice(r * rowBytes, rowBytes);
-            float sum = dotPairs(row, blocks & ~1, a.q, a.d);
+            float sum = dotPairs(row, blocks & ~1, a.q, a.d, scales, r * blocks);
             if ((blocks & 1) != 0) {
                 sum += lastBlock(row, blocks - 1, a);
             }
@@ -111,7 +115,7 @@ final class Q8_0Matrix extends EncodedMatrix {
         int blocks = cols / 32;
         for (int r = start; r < end; r++) {
             MemorySegment row = data.asSlice(r * rowBytes, rowBytes);
-            float sum = dotPairsWide(row, blocks & ~1, a.q, a.d);
+            float sum = dotPairsWide(row, blocks & ~1, a.q, a.d, scales, r * blocks);
             if ((blocks & 1) != 0) {
                 sum += lastBlock(row, blocks - 1, a);
             }
@@ -125,19 +129,19 @@ final class Q8_0Matrix extends EncodedMatrix {
      * multiply-adds do not wait for each other. Static, with everything in parameters and the odd last block
      * elsewhere, to stay within C2's inlining budget.
      */
-    private static float dotPairs(MemorySegment row, int blocks, short[] q, float[] ad) {
+    private static float dotPairs(MemorySegment row, int blocks, short[] q, float[] ad, float[] scales, int s) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         for (int b = 0; b < blocks; b += 2) {
             int blk = 34 * b;
-            acc0 = blockInt8(row, blk, q, 32 * b, ad[b], acc0);
-            acc1 = blockInt8(row, blk + 34, q, 32 * b + 32, ad[b + 1], acc1);
+            acc0 = blockInt8(row, blk, q, 32 * b, scales[s + b] * ad[b], acc0);
+            acc1 = blockInt8(row, blk + 34, q, 32 * b + 32, scales[s + b + 1] * ad[b + 1], acc1);
         }
         return FloatOps.sumLanes(acc0.add(acc1));
     }
 
-    /** {@code acc + dw * dx * sum(w * x)} over the block at {@code blk}, spread over the lanes. */
-    private static FloatVector blockInt8(MemorySegment row, int blk, short[] q, int x, float dx, FloatVector acc) {
+    /** {@code acc + scale * sum(w * x)} over the block at {@code blk}, spread over the lanes. */
+    private static FloatVector blockInt8(MemorySegment row, int blk, short[] q, int x, float scale, FloatVector acc) {
         ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B128, row, blk + 2, LE)
                 .convertShape(VectorOperators.B2S, S256, 0);
         ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B128, row, blk + 18, LE)
@@ -146,7 +150,6 @@ final class Q8_0Matrix extends EncodedMatrix {
                 .add(w1.mul(ShortVector.fromArray(S256, q, x + 16))).reinterpretAsInts();
         IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
                 .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-        float scale = Float.float16ToFloat(row.get(I16, blk)) * dx;
         return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);
     }
 
@@ -156,28 +159,29 @@ final class Q8_0Matrix extends EncodedMatrix {
      * plus an add. 1.2x the 256-bit kernel from cache on an AVX-512 EPYC (which splits 512-bit operations in two,
      * so the gain is in instructions issued, not in arithmetic).
      */
-    private static float dotPairsWide(MemorySegment row, int blocks, short[] q, float[] ad) {
+    private static float dotPairsWide(MemorySegment row, int blocks, short[] q, float[] ad, float[] scales, int s) {
         FloatVector acc0 = FloatVector.zero(F512);
         FloatVector acc1 = FloatVector.zero(F512);
         for (int b = 0; b < blocks; b += 2) {
             int blk = 34 * b;
-            acc0 = blockInt8Wide(row, blk, q, 32 * b, ad[b], acc0);
-            acc1 = blockInt8Wide(row, blk + 34, q, 32 * b + 32, ad[b + 1], acc1);
+            acc0 = blockInt8Wide(row, blk, q, 32 * b, scales[s + b] * ad[b], acc0);
+            acc1 = blockInt8Wide(row, blk + 34, q, 32 * b + 32, scales[s + b + 1] * ad[b + 1], acc1);
         }
         return FloatOps.sumLanes(acc0.add(acc1));
     }
 
     private static float lastBlock(MemorySegment row, int b, Q8Activations a) {
-        return FloatOps.sumLanes(blockInt8(row, 34 * b, a.q, 32 * b, a.d[b], FloatVector.zero(F)));
+        return FloatOps.sumLanes(blockInt8(row, 34 * b, a.q, 32 * b,
+                Float.float16ToFloat(row.get(I16, 34L * b)) * a.d[b], FloatVector.zero(F)));
     }
 
-    private static FloatVector blockInt8Wide(MemorySegment row, int blk, short[] q, int x, float dx, FloatVector acc) {
+    private static FloatVector blockInt8Wide(MemorySegment row, int blk, short[] q, int x, float scale,
+                                             FloatVector acc) {
         ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B256, row, blk + 2, LE)
                 .convertShape(VectorOperators.B2S, S512, 0);
         IntVector pairs = w.mul(ShortVector.fromArray(S512, q, x)).reinterpretAsInts();
         IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
                 .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-        float scale = Float.float16ToFloat(row.get(I16, blk)) * dx;
         return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F512, scale), acc);
     }
 
