@@ -165,7 +165,8 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("prefill           %8.1f tok/s  (%d-token prompt, median of %d)%n", prefillMedian, promptTokens, repeat);
         System.out.printf("decode            %8.1f tok/s  (%d tokens from an empty context, median of %d)%n", decodeMedian,
                 genTokens, repeat);
-        System.out.printf("weights per token %s%n", Sizes.bytes(bytesPerToken));
+        System.out.printf("bytes per token   %s (weights, and the float block scales of 8/4-bit kernels)%n",
+                Sizes.bytes(bytesPerToken));
         System.out.printf("read bandwidth    %8.1f GB/s (measured, %d threads)%n", bandwidth, Parallel.threads());
         System.out.printf("decode roofline   %8.1f tok/s  -> achieved %.0f%% of roofline%n", roofline, 100 * decodeMedian / roofline);
         System.out.printf("peak memory       %s RSS%n", peakRss > 0 ? Sizes.bytes(peakRss) : "unknown");

@@ -137,19 +137,28 @@ public final class Transformer {
         return adjacentPairRope;
     }
 
-    /** Bytes of weights read to produce one token (every matrix once; a tied embedding once). */
+    /**
+     * Bytes read to produce one token: every matrix once (a tied embedding once), with the side data its kernels
+     * read (see {@link WeightMatrix#bytesReadPerMatVec()}).
+     */
     public long weightBytesPerToken() {
-        long bytes = lmHead.byteSize();
+        long bytes = lmHead.bytesReadPerMatVec();
+        for (Layer l : layers) {
+            for (WeightMatrix w : l.projections()) {
+                bytes += w.bytesReadPerMatVec();
+            }
+        }
+        return bytes;
+    }
+
+    /** Bytes of all weights as stored, a tied embedding counted once. */
+    public long weightBytes() {
+        long bytes = lmHead.byteSize() + (tied() ? 0 : embedTokens.byteSize());
         for (Layer l : layers) {
             for (WeightMatrix w : l.projections()) {
                 bytes += w.byteSize();
             }
         }
         return bytes;
-    }
-
-    /** Bytes of all weights, a tied embedding counted once. */
-    public long weightBytes() {
-        return weightBytesPerToken() + (tied() ? 0 : embedTokens.byteSize());
     }
 }

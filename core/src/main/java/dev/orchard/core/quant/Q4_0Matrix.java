@@ -32,6 +32,11 @@ final class Q4_0Matrix extends EncodedMatrix {
     }
 
     @Override
+    public long bytesReadPerMatVec() {
+        return byteSize() + (scales == null ? 0 : 4L * scales.length);
+    }
+
+    @Override
     public Encoding encoding() {
         return Encoding.Q4_0;
     }

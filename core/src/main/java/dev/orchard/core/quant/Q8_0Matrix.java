@@ -34,6 +34,11 @@ final class Q8_0Matrix extends EncodedMatrix {
     }
 
     @Override
+    public long bytesReadPerMatVec() {
+        return byteSize() + (scales == null ? 0 : 4L * scales.length);
+    }
+
+    @Override
     public Encoding encoding() {
         return Encoding.Q8_0;
     }

@@ -15,8 +15,16 @@ public interface WeightMatrix {
 
     Encoding encoding();
 
-    /** Bytes of weight data (what one full mat-vec reads). */
+    /** Bytes of weight data in the encoding's layout. */
     long byteSize();
+
+    /**
+     * Bytes one mat-vec reads: {@link #byteSize()} plus any decoded side data the kernels keep (the float block
+     * scales of the Q8_0/Q4_0 integer path).
+     */
+    default long bytesReadPerMatVec() {
+        return byteSize();
+    }
 
     /** The encoded bytes, row after row, in this encoding's layout (for writing checkpoints without re-encoding). */
     java.lang.foreign.MemorySegment data();
