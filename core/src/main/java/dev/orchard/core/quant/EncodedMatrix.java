@@ -29,6 +29,11 @@ abstract class EncodedMatrix implements WeightMatrix {
     final int cols;
     final long rowBytes;
     final KernelPath path;
+    /**
+     * For the integer path of block-quantized encodings, every block's f16 scale as a float, row after row (see
+     * {@link #decodeBlockScales}); otherwise null.
+     */
+    final float[] scales;
 
     EncodedMatrix(MemorySegment data, int rows, int cols, KernelPath path) {
         this.rows = rows;
@@ -41,6 +46,7 @@ abstract class EncodedMatrix implements WeightMatrix {
         }
         this.data = data;
         this.path = path;
+        this.scales = int8() ? decodeBlockScales(data, rows, cols, rowBytes, encoding().blockBytes()) : null;
     }
 
     @Override
@@ -56,6 +62,11 @@ abstract class EncodedMatrix implements WeightMatrix {
     @Override
     public long byteSize() {
         return data.byteSize();
+    }
+
+    @Override
+    public long bytesReadPerMatVec() {
+        return byteSize() + (scales == null ? 0 : 4L * scales.length);
     }
 
     @Override
@@ -89,7 +100,10 @@ abstract class EncodedMatrix implements WeightMatrix {
         rowScalar(r, dst, offset);
     }
 
-    /** Whether mat-vecs take the integer path (quantized activations); Q8_0 and Q4_0 override. */
+    /**
+     * Whether mat-vecs take the integer path (quantized activations); Q8_0 and Q4_0 override. Called from the
+     * constructor, so overrides may read only {@link #path}.
+     */
     boolean int8() {
         return false;
     }

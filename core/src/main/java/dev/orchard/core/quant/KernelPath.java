@@ -34,11 +34,6 @@ public enum KernelPath {
         return this == VECTOR_INT8 || this == VECTOR_INT8_512;
     }
 
-    /** Whether the CPU runs 512-bit vectors natively (its preferred vector size is at least that). */
-    public static boolean wideVectorsSupported() {
-        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
-    }
-
     /**
      * Whether the vector kernels run on hardware vectors here: they use 256-bit shapes, which a CPU with
      * narrower registers would only emulate (far slower than the scalar loops).

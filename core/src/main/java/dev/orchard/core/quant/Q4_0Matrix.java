@@ -23,17 +23,8 @@ final class Q4_0Matrix extends EncodedMatrix {
     private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    /** Block scales as floats for the integer path (see {@link EncodedMatrix#decodeBlockScales}), else null. */
-    private final float[] scales;
-
     Q4_0Matrix(MemorySegment data, int rows, int cols, KernelPath path) {
         super(data, rows, cols, path);
-        this.scales = path.int8() ? decodeBlockScales(data, rows, cols, rowBytes, 18) : null;
-    }
-
-    @Override
-    public long bytesReadPerMatVec() {
-        return byteSize() + (scales == null ? 0 : 4L * scales.length);
     }
 
     @Override

@@ -33,7 +33,6 @@ final class Q8Activations {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
     private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
 
     private static final ThreadLocal<Q8Activations> SCRATCH = ThreadLocal.withInitial(Q8Activations::new);
 

@@ -25,17 +25,8 @@ final class Q8_0Matrix extends EncodedMatrix {
     private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    /** Block scales as floats for the integer path (see {@link EncodedMatrix#decodeBlockScales}), else null. */
-    private final float[] scales;
-
     Q8_0Matrix(MemorySegment data, int rows, int cols, KernelPath path) {
         super(data, rows, cols, path);
-        this.scales = path.int8() ? decodeBlockScales(data, rows, cols, rowBytes, 34) : null;
-    }
-
-    @Override
-    public long bytesReadPerMatVec() {
-        return byteSize() + (scales == null ? 0 : 4L * scales.length);
     }
 
     @Override
