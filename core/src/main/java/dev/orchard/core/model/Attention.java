@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The two halves of one head's attention over the {@link KVCache}: the scaled scores of a query against the
  * cached keys, and the softmax-weighted sum of the cached values. Both keep four independent vector
  * accumulators, so consecutive multiply-adds do not wait on each other's latency, and neither needs a horizontal
- * sum per position (measured against one dot product per position: see docs/kernels.md).
+ * sum per position (the plain form took one dot product, with its horizontal sum, and one axpy per position).
  */
 final class Attention {
 
