@@ -46,7 +46,6 @@ final class Shapes {
         }
         return switch (parts[1]) {
             case "int8" -> KernelPath.VECTOR_INT8;
-            case "int8-512" -> KernelPath.VECTOR_INT8_512;
             case "float" -> KernelPath.VECTOR_FLOAT;
             case "scalar" -> KernelPath.SCALAR;
             default -> throw new IllegalArgumentException("unknown kernel path in " + kernel);

@@ -18,20 +18,11 @@ public enum KernelPath {
      * Results differ from the float paths by the activations' rounding (relative error around 1/254 of each
      * block's largest activation). Encodings without an integer kernel use {@link #VECTOR_FLOAT}.
      */
-    VECTOR_INT8,
-    /**
-     * {@link #VECTOR_INT8} with 512-bit vectors for Q8_0 (Q4_0 runs its 256-bit kernel): the same arithmetic and
-     * the same results, one widening load and one multiply per block instead of two. Only for CPUs whose preferred
-     * vectors are 512 bits (elsewhere the Vector API emulates the wide shapes, far more slowly), and not the
-     * default even there: it lost to the 256-bit kernel on an AVX-512 Zen 4, whose vector units are 256 bits
-     * wide. Kept for CPUs with full-width 512-bit units, where it may win; {@code orchard bench} and the JMH
-     * benchmarks can select it.
-     */
-    VECTOR_INT8_512;
+    VECTOR_INT8;
 
     /** Whether this path quantizes the activations and multiplies integers (Q8_0 and Q4_0). */
     public boolean int8() {
-        return this == VECTOR_INT8 || this == VECTOR_INT8_512;
+        return this == VECTOR_INT8;
     }
 
     /**
@@ -48,8 +39,6 @@ public enum KernelPath {
             return SCALAR;
         }
         return switch (encoding) {
-            // VECTOR_INT8_512 is not picked: on an AVX-512 Zen 4 (which splits 512-bit operations in two) the
-            // 256-bit Q8_0 kernel with float block scales ran 1.13x faster (17.5 vs 15.4 elements/ns, 1536x576).
             case Q8_0, Q4_0 -> VECTOR_INT8;
             case F32, F16, BF16 -> VECTOR_FLOAT;
         };

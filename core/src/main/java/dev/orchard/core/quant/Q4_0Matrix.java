@@ -106,7 +106,8 @@ final class Q4_0Matrix extends EncodedMatrix {
                 outOffset);
         if ((blocks & 1) != 0) {
             for (int r = start; r < end; r++) {
-                out[outOffset + r] += lastBlock(data.asSlice(r * rowBytes, rowBytes), blocks - 1, a);
+                out[outOffset + r] += lastBlock(data.asSlice(r * rowBytes, rowBytes), blocks - 1, a,
+                        scales[r * blocks + blocks - 1]);
             }
         }
     }
@@ -142,11 +143,11 @@ final class Q4_0Matrix extends EncodedMatrix {
         }
     }
 
-    private static float lastBlock(MemorySegment row, int b, Q8Activations a) {
+    private static float lastBlock(MemorySegment row, int b, Q8Activations a, float scale) {
         int x = 16 * b;
         return FloatOps.sumLanes(blockInt8(row, 18 * b, ShortVector.fromArray(S256, a.q4Low, x),
                 ShortVector.fromArray(S256, a.q4Mixed, x), ShortVector.fromArray(S256, a.q4Offset, x),
-                Float.float16ToFloat(row.get(I16, 18L * b)) * a.d[b], FloatVector.zero(F)));
+                scale * a.d[b], FloatVector.zero(F)));
     }
 
     /**

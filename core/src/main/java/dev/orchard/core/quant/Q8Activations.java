@@ -58,6 +58,18 @@ final class Q8Activations {
      * {@code q4Layout}, also fills the Q4_0 layout ({@link #q4Low}, {@link #q4Mixed}, {@link #q4Offset}).
      */
     Q8Activations quantize(float[] x, int offset, int cols, int vectors, boolean q4Layout) {
+        int total = reserve(cols, vectors);
+        for (int b = 0; b < total / 32; b++) {
+            quantizeBlock(x, offset + b * 32, b * 32, b);
+        }
+        if (q4Layout) {
+            layoutForQ4(total / 32);
+        }
+        return this;
+    }
+
+    /** Sizes the arrays for {@code vectors} vectors of {@code cols} and returns the element count. */
+    private int reserve(int cols, int vectors) {
         if (cols % 32 != 0) {
             throw new IllegalArgumentException("8-bit activation blocks need cols divisible by 32, got " + cols);
         }
@@ -71,13 +83,7 @@ final class Q8Activations {
         }
         this.cols = cols;
         this.vectors = vectors;
-        for (int b = 0; b < total / 32; b++) {
-            quantizeBlock(x, offset + b * 32, b * 32, b);
-        }
-        if (q4Layout) {
-            layoutForQ4(total / 32);
-        }
-        return this;
+        return total;
     }
 
     /**
@@ -126,7 +132,7 @@ final class Q8Activations {
 
     /** Reference: the same quantization one element at a time, into this instance. */
     Q8Activations quantizeReference(float[] x, int offset, int cols, int vectors) {
-        quantize(x, offset, cols, vectors, true); // sizes the arrays; every value is overwritten below
+        reserve(cols, vectors);
         for (int b = 0; b < cols * vectors / 32; b++) {
             int from = offset + 32 * b;
             float amax = 0f;

@@ -20,9 +20,6 @@ final class Q8_0Matrix extends EncodedMatrix {
     private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
-    private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
-    private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     Q8_0Matrix(MemorySegment data, int rows, int cols, KernelPath path) {
@@ -91,29 +88,12 @@ final class Q8_0Matrix extends EncodedMatrix {
         // One row per pass. Two rows sharing the activation loads were no faster from cache and, for Q8_0, 2.3x
         // slower streaming from memory (two interleaved streams one row apart); four rows overflow C2's inlining
         // budget, after which the vectors of the last rows are real objects.
-        if (path == KernelPath.VECTOR_INT8_512) {
-            rowsWide(start, end, a, out, outOffset);
-            return;
-        }
         int blocks = cols / 32;
         for (int r = start; r < end; r++) {
             MemorySegment row = data.asSlice(r * rowBytes, rowBytes);
             float sum = dotPairs(row, blocks & ~1, a.q, a.d, scales, r * blocks);
             if ((blocks & 1) != 0) {
-                sum += lastBlock(row, blocks - 1, a);
-            }
-            out[outOffset + r] = sum;
-        }
-    }
-
-    /** {@link #dotRowsInt8} with 512-bit vectors; a method of its own so each loop is compiled on its own. */
-    private void rowsWide(int start, int end, Q8Activations a, float[] out, int outOffset) {
-        int blocks = cols / 32;
-        for (int r = start; r < end; r++) {
-            MemorySegment row = data.asSlice(r * rowBytes, rowBytes);
-            float sum = dotPairsWide(row, blocks & ~1, a.q, a.d, scales, r * blocks);
-            if ((blocks & 1) != 0) {
-                sum += lastBlock(row, blocks - 1, a);
+                sum += lastBlock(row, blocks - 1, a, scales[r * blocks + blocks - 1]);
             }
             out[outOffset + r] = sum;
         }
@@ -149,36 +129,8 @@ final class Q8_0Matrix extends EncodedMatrix {
         return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);
     }
 
-    /**
-     * The integer path in 512-bit vectors, for CPUs with AVX-512: a whole block's 32 bytes widen to one vector of
-     * 32 shorts, so a block takes one widening load, one multiply and one pair sum instead of two, two and one
-     * plus an add. On an AVX-512 Zen 4 (which splits 512-bit operations in two) it measured 1.08x the 256-bit
-     * kernel while both converted f16 scales, but 0.88x once both read float scales, so it is not the default.
-     */
-    private static float dotPairsWide(MemorySegment row, int blocks, short[] q, float[] ad, float[] scales, int s) {
-        FloatVector acc0 = FloatVector.zero(F512);
-        FloatVector acc1 = FloatVector.zero(F512);
-        for (int b = 0; b < blocks; b += 2) {
-            int blk = 34 * b;
-            acc0 = blockInt8Wide(row, blk, q, 32 * b, scales[s + b] * ad[b], acc0);
-            acc1 = blockInt8Wide(row, blk + 34, q, 32 * b + 32, scales[s + b + 1] * ad[b + 1], acc1);
-        }
-        return FloatOps.sumLanes(acc0.add(acc1));
-    }
-
-    private static float lastBlock(MemorySegment row, int b, Q8Activations a) {
-        return FloatOps.sumLanes(blockInt8(row, 34 * b, a.q, 32 * b,
-                Float.float16ToFloat(row.get(I16, 34L * b)) * a.d[b], FloatVector.zero(F)));
-    }
-
-    private static FloatVector blockInt8Wide(MemorySegment row, int blk, short[] q, int x, float scale,
-                                             FloatVector acc) {
-        ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B256, row, blk + 2, LE)
-                .convertShape(VectorOperators.B2S, S512, 0);
-        IntVector pairs = w.mul(ShortVector.fromArray(S512, q, x)).reinterpretAsInts();
-        IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
-                .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-        return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F512, scale), acc);
+    private static float lastBlock(MemorySegment row, int b, Q8Activations a, float scale) {
+        return FloatOps.sumLanes(blockInt8(row, 34 * b, a.q, 32 * b, scale * a.d[b], FloatVector.zero(F)));
     }
 
     @Override

@@ -83,10 +83,9 @@ class Int8PathTest {
         return new double[] {sum, 1e-5 * mag + 1e-6};
     }
 
-    /** Both integer encodings with both integer paths (the 512-bit one is emulated, slowly, on narrower CPUs). */
+    /** Both integer encodings on the integer path. */
     static Stream<Arguments> int8Kernels() {
-        return Stream.of(Encoding.Q8_0, Encoding.Q4_0).flatMap(e -> Stream.of(
-                Arguments.of(e, KernelPath.VECTOR_INT8), Arguments.of(e, KernelPath.VECTOR_INT8_512)));
+        return Stream.of(Encoding.Q8_0, Encoding.Q4_0).map(e -> Arguments.of(e, KernelPath.VECTOR_INT8));
     }
 
     @ParameterizedTest
@@ -149,5 +148,16 @@ class Int8PathTest {
             double[] exact = emulate(m, r, x, 0);
             assertThat((double) got[r]).as("%s row %d", encoding, r).isCloseTo(exact[0], offset(exact[1]));
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("int8Kernels")
+    void bytesReadCountTheFloatScales(Encoding encoding, KernelPath path) {
+        int rows = 7;
+        int cols = 96;
+        WeightMatrix floats = WeightMatrices.encode(encoding, new float[rows * cols], rows, cols, KernelPath.VECTOR_FLOAT);
+        WeightMatrix ints = WeightMatrices.encode(encoding, new float[rows * cols], rows, cols, path);
+        assertThat(floats.bytesReadPerMatVec()).isEqualTo(floats.byteSize());
+        assertThat(ints.bytesReadPerMatVec()).isEqualTo(ints.byteSize() + 4L * rows * (cols / 32));
     }
 }
