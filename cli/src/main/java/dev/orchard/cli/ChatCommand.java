@@ -96,7 +96,7 @@ final class ChatCommand implements Callable<Integer> {
                 }
                 session.truncate(Math.min(common, session.position()));
                 int[] rest = Arrays.copyOfRange(prompt, session.position(), prompt.length);
-                Generation g = generator.generate(session, rest, sampling.toConfig(), stop, piece -> {
+                Generation g = generator.generate(session, rest, sampling.toConfig(lm.generationDefaults()), stop, piece -> {
                     out.print(piece);
                     out.flush();
                 });

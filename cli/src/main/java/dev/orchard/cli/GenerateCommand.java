@@ -35,8 +35,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt.")
     String prompt;
 
-    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256", description = "Most tokens to generate (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    @Option(names = "--max-tokens", paramLabel = "N",
+            description = "Most tokens to generate (default: the model's generation_config.json max_new_tokens, else 256).")
+    Integer maxTokensOption;
 
     @Option(names = "--adapter", paramLabel = "DIR", description = "A LoRA adapter in PEFT layout to apply.")
     Path adapter;
@@ -57,12 +58,13 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (LanguageModel lm = modelOptions.load()) {
             LoraAdapter lora = adapter == null ? null : lm.loadAdapter(adapter);
+            int maxTokens = maxTokensOption != null ? maxTokensOption : lm.generationDefaults().maxNewTokens().orElse(256);
             int[] tokens = Prompts.encode(lm, prompt, chat, system);
             int context = Math.min(lm.config().maxPositionEmbeddings(), tokens.length + maxTokens + 1);
             Session session = lm.newSession(context, lora);
             Set<Integer> stopTokens = Prompts.stopTokens(lm);
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-            Generation g = new Generator(lm.tokenizer()).generate(session, tokens, sampling.toConfig(),
+            Generation g = new Generator(lm.tokenizer()).generate(session, tokens, sampling.toConfig(lm.generationDefaults()),
                     new GenerationConfig(maxTokens, stopTokens, stops), piece -> {
                         out.print(piece);
                         out.flush();

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "orchard", mixinStandardHelpOptions = true, version = "orchard 0.1.0",
         description = "Orchard: a foundation-model stack for the JVM.",
         subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, ChatCommand.class, InspectCommand.class,
-                BenchCommand.class, ConvertCommand.class, CurateCommand.class, EvalCommand.class,
+                BenchCommand.class, ConvertCommand.class, MergeCommand.class, CurateCommand.class, EvalCommand.class,
                 TokenizerCommand.class, PretrainCommand.class, FinetuneCommand.class})
 public final class Main implements Runnable {
 

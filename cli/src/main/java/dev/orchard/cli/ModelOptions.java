@@ -24,6 +24,11 @@ final class ModelOptions {
             description = "Re-encode weights on load: f32, f16, bf16, q8_0, q4_0 (default: as stored).")
     String encoding;
 
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "Take the tokenizer and chat template from here (a model directory, tokenizer.json or "
+                    + ".gguf) instead of the model: for checkpoints stored without one.")
+    Path tokenizer;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
@@ -57,6 +62,7 @@ final class ModelOptions {
                     + "random-weight model (its output is noise).");
             return LanguageModel.of(RandomModels.create(ModelConfig.tiny(), enc == null ? Encoding.F32 : enc, 7));
         }
-        return LanguageModel.load(path, new LanguageModel.Options(enc));
+        LanguageModel.Options options = new LanguageModel.Options(enc);
+        return LanguageModel.load(path, tokenizer == null ? options : options.withTokenizer(tokenizer));
     }
 }

@@ -77,7 +77,8 @@ final class PretrainCommand implements Callable<Integer> {
         PretrainOptions o = new PretrainOptions();
         o.model = architecture();
         if (tokenizer.equals("byte")) {
-            o.tokenizer = new ByteTokenizer();
+            // ids 0-255 bytes, 256 BOS, 257 EOS, as a byte-level BPE with no merges: written as tokenizer.json
+            o.tokenizer = Tokenizers.synthetic(258, ByteTokenizer.BOS, ByteTokenizer.EOS);
         } else {
             Path p = Path.of(tokenizer);
             o.tokenizer = Tokenizers.load(p);

@@ -43,10 +43,14 @@ final class Prompts {
         return lm.tokenizer().encode(text, false, true);
     }
 
-    /** EOS ids from the config and tokenizer, plus end-of-turn markers the vocabulary has. */
+    /**
+     * EOS ids from generation_config.json, the config and the tokenizer, plus end-of-turn markers the vocabulary
+     * has.
+     */
     static Set<Integer> stopTokens(LanguageModel lm) {
         Tokenizer t = lm.tokenizer();
         Set<Integer> stops = new HashSet<>(lm.config().eosTokenIds());
+        stops.addAll(lm.generationDefaults().eosTokenIds());
         t.eosId().ifPresent(stops::add);
         for (String marker : END_OF_TURN) {
             t.tokenId(marker).ifPresent(stops::add);

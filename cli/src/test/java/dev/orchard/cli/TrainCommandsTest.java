@@ -1,5 +1,6 @@
 package dev.orchard.cli;
 
+import dev.orchard.core.model.LanguageModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -47,6 +48,38 @@ class TrainCommandsTest {
                 "--targets", "q_proj,v_proj", "--threads", "1");
         assertThat(code).as(err.toString()).isZero();
         assertThat(Files.readString(tmp.resolve("adapter/adapter_config.json"))).contains("v_proj").doesNotContain("k_proj");
+        // the byte tokenizer was written beside the weights, so the checkpoint is usable elsewhere
+        assertThat(out.resolve("tokenizer.json")).exists();
+
+        // orchard merge: the merged checkpoint computes what base + adapter computes
+        Path merged = tmp.resolve("merged");
+        Path mergedGguf = tmp.resolve("merged.gguf");
+        code = run(err, "merge", "--model", out.toString(), "--adapter", tmp.resolve("adapter").toString(),
+                "--output", merged.toString());
+        assertThat(code).as(err.toString()).isZero();
+        code = run(err, "merge", "--model", out.toString(), "--adapter", tmp.resolve("adapter").toString(),
+                "--output", mergedGguf.toString(), "--output-encoding", "f32");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(merged.resolve("tokenizer.json")).exists();
+        int[] tokens = {256, 'T', 'h', 'e', ' ', 'c', 'a', 't'};
+        try (LanguageModel base = LanguageModel.load(out); LanguageModel m = LanguageModel.load(merged);
+             LanguageModel g = LanguageModel.load(mergedGguf)) {
+            float[] want = base.newSession(16, base.loadAdapter(tmp.resolve("adapter"))).prefillAll(tokens);
+            float[] plain = base.logits(tokens);
+            assertThat(maxDiff(m.logits(tokens), want)).isLessThan(1e-4);
+            assertThat(maxDiff(g.logits(tokens), want)).isLessThan(1e-4);
+            assertThat(maxDiff(plain, want)).as("the adapter changes the model").isGreaterThan(1e-6);
+        }
+        assertThat(run(err, "merge", "--model", out.toString(), "--adapter", tmp.resolve("adapter").toString(),
+                "--output", merged.toString())).isEqualTo(1);
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
     }
 
     @Test

@@ -7,6 +7,9 @@ import dev.orchard.core.format.AtomicFiles;
 import dev.orchard.core.format.FormatException;
 import dev.orchard.core.model.LanguageModel;
 import dev.orchard.core.model.ModelConfig;
+import dev.orchard.core.tokenizer.BpeTokenizer;
+import dev.orchard.core.tokenizer.ByteTokenizer;
+import dev.orchard.core.tokenizer.Tokenizers;
 import dev.orchard.core.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -233,6 +236,15 @@ public final class Pretrainer {
     private void copyTokenizer() throws IOException {
         Path t = o.tokenizerFile;
         if (t == null) {
+            // an in-memory tokenizer: written out, so the checkpoint is never without one
+            BpeTokenizer bpe = switch (o.tokenizer) {
+                case BpeTokenizer b -> b;
+                // the same ids as a byte-level BPE without merges, which tokenizer.json can hold
+                case ByteTokenizer b -> Tokenizers.synthetic(b.vocabSize(), ByteTokenizer.BOS, ByteTokenizer.EOS);
+                default -> throw new IllegalArgumentException("cannot write a " + o.tokenizer.getClass().getSimpleName()
+                        + " as tokenizer.json; give the tokenizer as a file");
+            };
+            bpe.save(o.output.resolve("tokenizer.json"));
             return;
         }
         if (Files.isDirectory(t)) {

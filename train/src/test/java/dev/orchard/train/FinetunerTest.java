@@ -5,6 +5,7 @@ import dev.orchard.core.model.LanguageModel;
 import dev.orchard.core.model.Projection;
 import dev.orchard.core.quant.Encoding;
 import dev.orchard.core.tokenizer.ByteTokenizer;
+import dev.orchard.core.tokenizer.Tokenizers;
 import dev.orchard.core.tokenizer.ChatMessage;
 import dev.orchard.core.tokenizer.ChatTemplate;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,9 @@ class FinetunerTest {
             m.embed.data()[i] *= 20;
         }
         m.saveCheckpoint(dir, Map.of("format", "pt"));
+        // the byte layout (ids 0-255 bytes, 256 BOS, 257 EOS) as tokenizer.json: a checkpoint needs its tokenizer
+        Tokenizers.synthetic(PretrainerTest.SMALL.vocabSize(), ByteTokenizer.BOS, ByteTokenizer.EOS)
+                .save(dir.resolve("tokenizer.json"));
         return dir;
     }
 

@@ -28,6 +28,14 @@ public final class GgufWriter {
     private final Map<String, Object> metadata = new LinkedHashMap<>();
     private final List<Entry> tensors = new ArrayList<>();
 
+    /**
+     * An empty metadata array of a given GGUF element type (8: string), which a Java list cannot say: e.g. the
+     * merges of a byte-level tokenizer that has none, a key llama.cpp requires even when empty.
+     */
+    public record EmptyArray(int elementType) {
+        public static final EmptyArray STRINGS = new EmptyArray(8);
+    }
+
     public GgufWriter put(String key, Object value) {
         metadata.put(key, value);
         return this;
@@ -139,9 +147,10 @@ public final class GgufWriter {
                 case Long l -> { if (tagged) { i32(11); } i64(l); }
                 case Float f -> { if (tagged) { i32(6); } i32(Float.floatToRawIntBits(f)); }
                 case Double d -> { if (tagged) { i32(12); } i64(Double.doubleToRawLongBits(d)); }
+                case EmptyArray e -> { if (tagged) { i32(9); } i32(e.elementType()); i64(0); }
                 case List<?> list -> {
                     if (list.isEmpty()) {
-                        throw new IllegalArgumentException("empty GGUF arrays have no element type");
+                        throw new IllegalArgumentException("empty GGUF arrays have no element type (use EmptyArray)");
                     }
                     i32(9);
                     i32(typeTag(list.get(0)));

@@ -2,16 +2,21 @@ package dev.orchard.core.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orchard.core.format.AtomicFiles;
+import dev.orchard.core.format.FormatException;
 import dev.orchard.core.format.GgmlType;
 import dev.orchard.core.format.GgufWriter;
 import dev.orchard.core.format.SafeTensorsWriter;
 import dev.orchard.core.quant.Encoding;
 import dev.orchard.core.quant.WeightMatrices;
 import dev.orchard.core.quant.WeightMatrix;
+import dev.orchard.core.tokenizer.BpeTokenizer;
+import dev.orchard.core.tokenizer.ChatTemplate;
+import dev.orchard.core.tokenizer.Tokenizer;
+import dev.orchard.core.tokenizer.Tokenizers;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,7 +24,13 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Writes a {@link Transformer} as a Hugging Face model directory or as a GGUF file. */
+/**
+ * Writes a model as a Hugging Face model directory or as a GGUF file, with everything needed to run it elsewhere:
+ * weights, config, tokenizer, chat template and generation defaults. Models with QK-norm are written as Qwen3
+ * ({@code Qwen3ForCausalLM}, GGUF architecture {@code qwen3}), the others as Llama, so that other tools compute the
+ * same model. Outputs are written under a temporary name and renamed; an existing output is replaced only when
+ * asked.
+ */
 public final class Checkpoints {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,20 +39,66 @@ public final class Checkpoints {
     }
 
     /**
-     * Writes {@code config.json}, {@code generation_config.json} and {@code model.safetensors} (weights as
-     * {@code dtype}: F32, F16 or BF16) into {@code dir}, which is replaced as a whole: the files are written to a
-     * temporary sibling directory that is then renamed.
+     * What is written beside the weights. A null tokenizer writes weights only: for test fixtures and intermediate
+     * files; checkpoints for people go through {@link #of(LanguageModel)}, which requires a tokenizer.
      */
-    public static void saveHf(Transformer model, Path dir, Encoding dtype) throws IOException {
+    public record Extras(BpeTokenizer tokenizer, ChatTemplate chatTemplate, GenerationDefaults generation) {
+
+        /**
+         * The model's tokenizer, chat template and generation defaults.
+         *
+         * @throws FormatException naming what is missing when the model has no tokenizer
+         */
+        public static Extras of(LanguageModel model) {
+            Tokenizer t = model.tokenizer();
+            if (!(t instanceof BpeTokenizer bpe)) {
+                throw new IllegalArgumentException("the model's tokenizer (" + t.getClass().getSimpleName()
+                        + ") cannot be written as tokenizer.json or GGUF metadata");
+            }
+            return new Extras(bpe, model.chatTemplate().orElse(null), model.generationDefaults());
+        }
+
+        public static Extras weightsOnly() {
+            return new Extras(null, null, null);
+        }
+    }
+
+    /** The architecture label a config is written under: "qwen3" with QK-norm, else "llama". */
+    public static String architecture(ModelConfig c) {
+        return c.qkNorm() ? "qwen3" : "llama";
+    }
+
+    /** {@link #saveHf(Transformer, Path, Encoding, Extras, boolean)} with the model's tokenizer and defaults. */
+    public static void saveHf(LanguageModel model, Path dir, Encoding dtype, boolean replace) throws IOException {
+        saveHf(model.transformer(), dir, dtype, Extras.of(model), replace);
+    }
+
+    /** {@link #saveGguf(Transformer, Path, Encoding, Extras, boolean)} with the model's tokenizer and template. */
+    public static void saveGguf(LanguageModel model, Path file, Encoding encoding, boolean replace) throws IOException {
+        saveGguf(model.transformer(), file, encoding, Extras.of(model), replace);
+    }
+
+    /**
+     * Writes {@code config.json}, {@code generation_config.json}, {@code model.safetensors} (weights as
+     * {@code dtype}: F32, F16 or BF16) and, with a tokenizer, {@code tokenizer.json} and
+     * {@code tokenizer_config.json} (with the chat template) into {@code dir}. The files are written to a temporary
+     * sibling directory that is then renamed. q/k rows of a GGUF llama model are permuted back to Hugging Face's
+     * order.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when {@code dir} exists and {@code replace} is false
+     */
+    public static void saveHf(Transformer model, Path dir, Encoding dtype, Extras extras, boolean replace)
+            throws IOException {
         if (dtype != Encoding.F32 && dtype != Encoding.F16 && dtype != Encoding.BF16) {
             throw new IllegalArgumentException("Hugging Face checkpoints hold F32, F16 or BF16 weights, not " + dtype
                     + " (write GGUF for block-quantized weights)");
         }
-        if (model.adjacentPairRope()) {
-            throw new IllegalArgumentException("this model's q/k rows are in GGUF's adjacent-pair RoPE order; "
-                    + "writing them as a Hugging Face checkpoint would need them permuted back");
-        }
+        refuseExisting(dir, replace);
         ModelConfig c = model.config();
+        if (extras.tokenizer() != null && extras.tokenizer().vocabSize() > c.vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + extras.tokenizer().vocabSize()
+                    + " tokens, more than the model's vocab_size " + c.vocabSize());
+        }
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
@@ -53,14 +110,11 @@ public final class Checkpoints {
                 default -> "float32";
             });
             Files.writeString(tmp.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
-            ObjectNode gen = JSON.createObjectNode();
-            if (c.bosTokenId() >= 0) {
-                gen.put("bos_token_id", c.bosTokenId());
+            GenerationDefaults gen = extras.generation() != null ? extras.generation() : GenerationDefaults.fromModelConfig(c);
+            Files.writeString(tmp.resolve(GenerationDefaults.FILE), gen.toJsonText());
+            if (extras.tokenizer() != null) {
+                Tokenizers.save(extras.tokenizer(), tmp, extras.chatTemplate());
             }
-            if (!c.eosTokenIds().isEmpty()) {
-                gen.put("eos_token_id", c.eosTokenIds().get(0));
-            }
-            Files.writeString(tmp.resolve("generation_config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(gen));
 
             SafeTensorsWriter w = new SafeTensorsWriter(Map.of("format", "pt"));
             String st = switch (dtype) {
@@ -68,18 +122,19 @@ public final class Checkpoints {
                 case BF16 -> "BF16";
                 default -> "F32";
             };
+            boolean unpermute = model.adjacentPairRope();
             w.add("model.embed_tokens.weight", st, shape(model.embedTokens()), bytes(model.embedTokens(), dtype));
             for (int l = 0; l < model.layerCount(); l++) {
                 Layer layer = model.layer(l);
                 String p = "model.layers." + l + ".";
                 w.addF32(p + "input_layernorm.weight", new long[] {c.hiddenSize()}, layer.inputLayernorm());
                 for (Projection proj : Projection.values()) {
-                    WeightMatrix m = layer.projection(proj);
+                    WeightMatrix m = ropeRows(layer.projection(proj), proj, c, unpermute, false, dtype);
                     w.add(proj.weightName(l), st, shape(m), bytes(m, dtype));
                 }
                 if (layer.hasQkNorm()) {
-                    w.addF32(p + "self_attn.q_norm.weight", new long[] {c.headDim()}, layer.qNorm());
-                    w.addF32(p + "self_attn.k_norm.weight", new long[] {c.headDim()}, layer.kNorm());
+                    w.addF32(p + "self_attn.q_norm.weight", new long[] {c.headDim()}, ropeVector(layer.qNorm(), unpermute, false));
+                    w.addF32(p + "self_attn.k_norm.weight", new long[] {c.headDim()}, ropeVector(layer.kNorm(), unpermute, false));
                 }
                 w.addF32(p + "post_attention_layernorm.weight", new long[] {c.hiddenSize()}, layer.postAttentionLayernorm());
             }
@@ -95,61 +150,66 @@ public final class Checkpoints {
     }
 
     /**
-     * Writes a GGUF file (llama architecture) with every matrix in {@code encoding} (the embedding in Q8_0 when
-     * {@code encoding} is Q4_0, as llama.cpp's quantizer does). q/k rows are permuted to GGUF's adjacent-pair
-     * RoPE order. {@code extraMetadata} (e.g. the tokenizer's {@code tokenizer.ggml.*} keys) is added as is.
+     * Writes a GGUF file with every matrix in {@code encoding} (the embedding in Q8_0 when {@code encoding} is
+     * Q4_0, as llama.cpp's quantizer does), architecture {@code qwen3} for QK-norm models (q/k rows in Hugging Face
+     * order, as llama.cpp's converter leaves them) or {@code llama} (q/k rows permuted to its adjacent-pair RoPE
+     * order), and, with a tokenizer, its {@code tokenizer.ggml.*} keys and {@code tokenizer.chat_template}.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when {@code file} exists and {@code replace} is false
      */
-    public static void saveGguf(Transformer model, Path file, Encoding encoding, Map<String, Object> extraMetadata)
+    public static void saveGguf(Transformer model, Path file, Encoding encoding, Extras extras, boolean replace)
             throws IOException {
+        refuseExisting(file, replace);
         ModelConfig c = model.config();
+        String arch = architecture(c);
         GgufWriter w = new GgufWriter();
-        w.put("general.architecture", "llama");
+        w.put("general.architecture", arch);
         w.put("general.name", file.getFileName().toString().replaceFirst("\\.gguf$", ""));
-        w.put("llama.context_length", c.maxPositionEmbeddings());
-        w.put("llama.embedding_length", c.hiddenSize());
-        w.put("llama.feed_forward_length", c.intermediateSize());
-        w.put("llama.block_count", c.numHiddenLayers());
-        w.put("llama.attention.head_count", c.numAttentionHeads());
-        w.put("llama.attention.head_count_kv", c.numKeyValueHeads());
-        w.put("llama.attention.key_length", c.headDim());
-        w.put("llama.attention.value_length", c.headDim());
-        w.put("llama.rope.dimension_count", c.headDim());
-        w.put("llama.attention.layer_norm_rms_epsilon", (float) c.rmsNormEps());
-        w.put("llama.rope.freq_base", (float) c.ropeTheta());
-        w.put("llama.vocab_size", c.vocabSize());
+        w.put(arch + ".context_length", c.maxPositionEmbeddings());
+        w.put(arch + ".embedding_length", c.hiddenSize());
+        w.put(arch + ".feed_forward_length", c.intermediateSize());
+        w.put(arch + ".block_count", c.numHiddenLayers());
+        w.put(arch + ".attention.head_count", c.numAttentionHeads());
+        w.put(arch + ".attention.head_count_kv", c.numKeyValueHeads());
+        w.put(arch + ".attention.key_length", c.headDim());
+        w.put(arch + ".attention.value_length", c.headDim());
+        w.put(arch + ".rope.dimension_count", c.headDim());
+        w.put(arch + ".attention.layer_norm_rms_epsilon", (float) c.rmsNormEps());
+        w.put(arch + ".rope.freq_base", (float) c.ropeTheta());
+        w.put(arch + ".vocab_size", c.vocabSize());
         if (c.ropeScaling() != null) {
             throw new IllegalArgumentException("writing llama3 RoPE scaling to GGUF (rope_freqs) is not supported");
         }
-        if (c.bosTokenId() >= 0) {
-            w.put("tokenizer.ggml.bos_token_id", c.bosTokenId());
+        if (extras.tokenizer() != null) {
+            Tokenizers.ggufMetadata(extras.tokenizer(), c.vocabSize(), extras.chatTemplate()).forEach(w::put);
+        } else {
+            if (c.bosTokenId() >= 0) {
+                w.put("tokenizer.ggml.bos_token_id", c.bosTokenId());
+            }
+            if (!c.eosTokenIds().isEmpty()) {
+                w.put("tokenizer.ggml.eos_token_id", c.eosTokenIds().get(0));
+            }
         }
-        if (!c.eosTokenIds().isEmpty()) {
-            w.put("tokenizer.ggml.eos_token_id", c.eosTokenIds().get(0));
-        }
-        extraMetadata.forEach(w::put);
         Encoding embedEncoding = encoding == Encoding.Q4_0 ? Encoding.Q8_0 : encoding;
         w.add("token_embd.weight", shape(model.embedTokens()), GgmlType.of(embedEncoding), bytes(model.embedTokens(), embedEncoding));
-        boolean permute = !model.adjacentPairRope();
+        // Source and target RoPE layouts: GGUF llama wants adjacent pairs, qwen3 and Hugging Face halves.
+        boolean toPairs = arch.equals("llama") && !model.adjacentPairRope();
+        boolean toHalves = !arch.equals("llama") && model.adjacentPairRope();
         for (int l = 0; l < model.layerCount(); l++) {
             Layer layer = model.layer(l);
             String p = "blk." + l + ".";
             w.add(p + "attn_norm.weight", new long[] {c.hiddenSize()}, GgmlType.F32, MemorySegment.ofArray(layer.inputLayernorm().clone()));
             String[] names = {"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"};
             for (Projection proj : Projection.values()) {
-                WeightMatrix m = layer.projection(proj);
-                if (permute && proj == Projection.Q_PROJ) {
-                    m = permuteForAdjacentPairs(m, c.numAttentionHeads(), c.headDim(), encoding);
-                } else if (permute && proj == Projection.K_PROJ) {
-                    m = permuteForAdjacentPairs(m, c.numKeyValueHeads(), c.headDim(), encoding);
-                }
+                WeightMatrix m = ropeRows(layer.projection(proj), proj, c, toHalves, toPairs, encoding);
                 w.add(p + names[proj.ordinal()] + ".weight", shape(m), GgmlType.of(encoding), bytes(m, encoding));
             }
             if (layer.hasQkNorm()) {
                 // Per-head norms act on q/k before RoPE, so they follow the same row permutation.
                 w.add(p + "attn_q_norm.weight", new long[] {c.headDim()}, GgmlType.F32,
-                        MemorySegment.ofArray(permute ? permuteVector(layer.qNorm()) : layer.qNorm().clone()));
+                        MemorySegment.ofArray(ropeVector(layer.qNorm(), toHalves, toPairs)));
                 w.add(p + "attn_k_norm.weight", new long[] {c.headDim()}, GgmlType.F32,
-                        MemorySegment.ofArray(permute ? permuteVector(layer.kNorm()) : layer.kNorm().clone()));
+                        MemorySegment.ofArray(ropeVector(layer.kNorm(), toHalves, toPairs)));
             }
             w.add(p + "ffn_norm.weight", new long[] {c.hiddenSize()}, GgmlType.F32, MemorySegment.ofArray(layer.postAttentionLayernorm().clone()));
         }
@@ -160,14 +220,35 @@ public final class Checkpoints {
         w.write(file);
     }
 
-    /** Reorders each head's rows from halves to adjacent pairs (see {@link RopeLayouts}). */
-    static WeightMatrix permuteForAdjacentPairs(WeightMatrix m, int heads, int headDim, Encoding encoding) {
-        return WeightMatrices.encode(encoding, RopeLayouts.halvesToPairs(m.dequantize(), heads, headDim, m.cols()),
-                m.rows(), m.cols());
+    private static void refuseExisting(Path target, boolean replace) throws IOException {
+        if (!replace && Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "exists; pass --force to replace it");
+        }
     }
 
-    static float[] permuteVector(float[] v) {
-        return RopeLayouts.halvesToPairs(v, 1, v.length, 1);
+    /** A q/k projection with its rows moved between RoPE layouts (see {@link RopeLayouts}); others as they are. */
+    private static WeightMatrix ropeRows(WeightMatrix m, Projection proj, ModelConfig c, boolean toHalves,
+                                         boolean toPairs, Encoding encoding) {
+        int heads = switch (proj) {
+            case Q_PROJ -> c.numAttentionHeads();
+            case K_PROJ -> c.numKeyValueHeads();
+            default -> 0;
+        };
+        if (heads == 0 || (!toHalves && !toPairs)) {
+            return m;
+        }
+        float[] rows = toPairs ? RopeLayouts.halvesToPairs(m.dequantize(), heads, c.headDim(), m.cols())
+                : RopeLayouts.pairsToHalves(m.dequantize(), heads, c.headDim(), m.cols());
+        Encoding target = m.encoding() == Encoding.F32 || m.encoding() == Encoding.F16 || m.encoding() == Encoding.BF16
+                ? m.encoding() : encoding; // float rows move exactly; block-quantized ones are re-encoded once
+        return WeightMatrices.encode(target, rows, m.rows(), m.cols());
+    }
+
+    private static float[] ropeVector(float[] v, boolean toHalves, boolean toPairs) {
+        if (toPairs) {
+            return RopeLayouts.halvesToPairs(v, 1, v.length, 1);
+        }
+        return toHalves ? RopeLayouts.pairsToHalves(v, 1, v.length, 1) : v.clone();
     }
 
     private static long[] shape(WeightMatrix m) {

@@ -32,8 +32,8 @@ final class GgufConfig {
         int headDim = m.containsKey(arch + ".attention.key_length") ? intKey(gguf, arch + ".attention.key_length") : hidden / heads;
         GgufFile.Tensor embd = gguf.tensor("token_embd.weight");
         int vocab = (int) embd.dims()[1];
-        double eps = m.get(arch + ".attention.layer_norm_rms_epsilon") instanceof Double d ? d : 1e-5;
-        double theta = m.get(arch + ".rope.freq_base") instanceof Double d ? d : 10000;
+        double eps = m.get(arch + ".attention.layer_norm_rms_epsilon") instanceof Double d ? shortestDecimal(d) : 1e-5;
+        double theta = m.get(arch + ".rope.freq_base") instanceof Double d ? shortestDecimal(d) : 10000;
         int context = m.containsKey(arch + ".context_length") ? intKey(gguf, arch + ".context_length") : 2048;
         boolean tied = !gguf.tensors().containsKey("output.weight");
         boolean qkNorm = gguf.tensors().containsKey("blk.0.attn_q_norm.weight");
@@ -45,6 +45,15 @@ final class GgufConfig {
         } catch (IllegalArgumentException e) {
             throw new FormatException("GGUF " + gguf.path() + ": inconsistent metadata: " + e.getMessage());
         }
+    }
+
+    /**
+     * GGUF stores these as float32: 1e-5 reads back as 9.99999974e-6. The shortest decimal that rounds to the same
+     * float is what the Hugging Face config said, so a GGUF -> Hugging Face conversion writes config.json as it was.
+     */
+    private static double shortestDecimal(double fromFloat32) {
+        float f = (float) fromFloat32;
+        return f == fromFloat32 ? Double.parseDouble(Float.toString(f)) : fromFloat32;
     }
 
     private static int intKey(GgufFile gguf, String key) {

@@ -8,7 +8,7 @@ import dev.orchard.core.format.SafeTensorsSource;
 import dev.orchard.core.format.TensorSource;
 import dev.orchard.core.quant.Encoding;
 import dev.orchard.core.quant.KernelPath;
-import dev.orchard.core.tokenizer.ByteTokenizer;
+import dev.orchard.core.tokenizer.BpeTokenizer;
 import dev.orchard.core.tokenizer.ChatTemplate;
 import dev.orchard.core.tokenizer.Tokenizer;
 
@@ -34,29 +34,45 @@ public final class LanguageModel implements AutoCloseable {
      * How to load: optionally re-encode every weight matrix (e.g. quantize an F32 checkpoint to Q8_0 on load), and
      * optionally force a kernel path (null: the fastest for each encoding).
      */
-    public record Options(Encoding reencode, KernelPath kernels) {
+    public record Options(Encoding reencode, KernelPath kernels, Path tokenizer) {
         public Options(Encoding reencode) {
-            this(reencode, null);
+            this(reencode, null, null);
+        }
+
+        public Options(Encoding reencode, KernelPath kernels) {
+            this(reencode, kernels, null);
         }
 
         public static Options defaults() {
-            return new Options(null, null);
+            return new Options(null, null, null);
+        }
+
+        /**
+         * The same options with the tokenizer (and chat template) taken from {@code tokenizer}, a model directory,
+         * a tokenizer.json or a .gguf file, instead of from the checkpoint: for checkpoints stored without one.
+         */
+        public Options withTokenizer(Path tokenizer) {
+            return new Options(reencode, kernels, tokenizer);
         }
     }
 
     private final Path path;
     private final Transformer transformer;
     private final Tokenizer tokenizer;
+    private final String missingTokenizer;
     private final ChatTemplate chatTemplate;
+    private final GenerationDefaults generationDefaults;
     private final TensorSource source;
     private final String format;
 
-    private LanguageModel(Path path, Transformer transformer, Tokenizer tokenizer, ChatTemplate chatTemplate,
-                          TensorSource source, String format) {
+    private LanguageModel(Path path, Transformer transformer, TokenizerLoading.Found tokenizer,
+                          GenerationDefaults generationDefaults, TensorSource source, String format) {
         this.path = path;
         this.transformer = transformer;
-        this.tokenizer = tokenizer;
-        this.chatTemplate = chatTemplate;
+        this.tokenizer = tokenizer.tokenizer();
+        this.missingTokenizer = tokenizer.missing();
+        this.chatTemplate = tokenizer.chatTemplate();
+        this.generationDefaults = generationDefaults;
         this.source = source;
         this.format = format;
     }
@@ -75,15 +91,15 @@ public final class LanguageModel implements AutoCloseable {
         TensorSource source = null;
         try {
             ModelConfig config;
-            Tokenizer tokenizer;
-            Optional<ChatTemplate> chatTemplate;
+            TokenizerLoading.Found tokenizer;
+            GenerationDefaults generation;
             String format;
             if (Files.isRegularFile(path)) {
                 GgufFile gguf = GgufFile.open(path);
                 source = new GgufSource(gguf);
                 config = GgufConfig.read(gguf);
-                tokenizer = TokenizerLoading.fromGguf(gguf.metadata());
-                chatTemplate = TokenizerLoading.chatTemplate(path, gguf.metadata());
+                tokenizer = TokenizerLoading.fromGguf(path, gguf.metadata());
+                generation = GenerationDefaults.fromModelConfig(config);
                 format = "gguf";
             } else {
                 Path configJson = path.resolve("config.json");
@@ -93,9 +109,14 @@ public final class LanguageModel implements AutoCloseable {
                 config = ModelConfig.read(configJson);
                 source = SafeTensorsSource.openDirectory(path);
                 tokenizer = TokenizerLoading.fromDirectory(path);
-                chatTemplate = TokenizerLoading.chatTemplate(path, null);
+                generation = GenerationDefaults.read(path).orElseGet(() -> GenerationDefaults.fromModelConfig(config));
                 format = "safetensors";
             }
+            if (options.tokenizer() != null) {
+                tokenizer = TokenizerLoading.fromPath(options.tokenizer());
+            }
+            tokenizer.checkFits(config.vocabSize());
+            tokenizer.warnIfMissing();
             Transformer transformer = Transformer.load(config, source);
             if (options.reencode() != null) {
                 transformer = transformer.reencode(options.reencode());
@@ -103,7 +124,7 @@ public final class LanguageModel implements AutoCloseable {
             if (options.kernels() != null) {
                 transformer = transformer.withKernels(options.kernels());
             }
-            return new LanguageModel(path, transformer, tokenizer, chatTemplate.orElse(null), source, format);
+            return new LanguageModel(path, transformer, tokenizer, generation, source, format);
         } catch (RuntimeException | IOException e) {
             if (source != null) {
                 source.close();
@@ -113,9 +134,22 @@ public final class LanguageModel implements AutoCloseable {
     }
 
 
-    /** Wraps an in-memory transformer (random benchmark models, tests) with the byte tokenizer. */
+    /**
+     * Wraps an in-memory transformer (random benchmark models, tests) with {@link RandomModels#tokenizer}, a
+     * tokenizer of its vocabulary size, and Orchard's chat template when that tokenizer has the chat markers.
+     */
     public static LanguageModel of(Transformer transformer) {
-        return new LanguageModel(null, transformer, new ByteTokenizer(), null, null, "memory");
+        BpeTokenizer tokenizer = RandomModels.tokenizer(transformer.config());
+        ChatTemplate template = tokenizer.tokenId(ChatTemplate.END_OF_TURN).isPresent() ? ChatTemplate.orchardDefault() : null;
+        return of(transformer, tokenizer, template);
+    }
+
+    /** Wraps an in-memory transformer with a tokenizer and (nullable) chat template. */
+    public static LanguageModel of(Transformer transformer, Tokenizer tokenizer, ChatTemplate chatTemplate) {
+        TokenizerLoading.Found found = new TokenizerLoading.Found(tokenizer, chatTemplate, null);
+        found.checkFits(transformer.config().vocabSize());
+        return new LanguageModel(null, transformer, found, GenerationDefaults.fromModelConfig(transformer.config()),
+                null, "memory");
     }
 
     public Path path() {
@@ -135,8 +169,27 @@ public final class LanguageModel implements AutoCloseable {
         return transformer;
     }
 
+    /**
+     * The checkpoint's tokenizer.
+     *
+     * @throws FormatException naming what is missing when the checkpoint has none (load it with
+     *                         {@link Options#withTokenizer} then)
+     */
     public Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            throw new FormatException(missingTokenizer);
+        }
         return tokenizer;
+    }
+
+    /** Whether the checkpoint came with a tokenizer (else {@link #tokenizer()} throws). */
+    public boolean hasTokenizer() {
+        return tokenizer != null;
+    }
+
+    /** What generation_config.json says (EOS ids, sampling defaults); from config.json's ids when absent. */
+    public GenerationDefaults generationDefaults() {
+        return generationDefaults;
     }
 
     /** The checkpoint's chat template (tokenizer_config.json or GGUF metadata), if it has one. */
@@ -170,6 +223,19 @@ public final class LanguageModel implements AutoCloseable {
     public LoraAdapter loadAdapter(Path dir) throws IOException {
         LoraAdapter adapter = LoraAdapter.load(dir, config());
         return transformer.adjacentPairRope() ? adapter.forAdjacentPairRope(config()) : adapter;
+    }
+
+    /**
+     * This model with {@code adapter} folded into its weights ({@code W + scale * B A}, each merged projection
+     * encoded as {@code encoding}, null: as the base's), with the same tokenizer, chat template and generation
+     * defaults: for {@link Checkpoints#saveHf(LanguageModel, Path, Encoding, boolean)} or serving without the
+     * adapter's per-token cost. Unmerged tensors are shared with this model, so close this one only after the
+     * merged one is no longer used; closing the merged one does nothing.
+     */
+    public LanguageModel merged(LoraAdapter adapter, Encoding encoding) {
+        Transformer t = dev.orchard.core.adapter.LoraMerge.merge(transformer, adapter, encoding);
+        return new LanguageModel(path, t, new TokenizerLoading.Found(tokenizer, chatTemplate, missingTokenizer),
+                generationDefaults, null, format);
     }
 
     @Override

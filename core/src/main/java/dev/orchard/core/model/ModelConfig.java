@@ -228,11 +228,15 @@ public record ModelConfig(
         return n.asInt();
     }
 
-    /** The config as Hugging Face {@code config.json} content (LlamaConfig keys plus {@code qk_norm}). */
+    /**
+     * The config as Hugging Face {@code config.json} content: Qwen3Config keys ({@code Qwen3ForCausalLM}) for a
+     * model with QK-norm, since transformers' Llama has no q/k norms and would compute another model; LlamaConfig
+     * keys otherwise. Orchard's {@code qk_norm} is written in both.
+     */
     public ObjectNode toJson() {
         ObjectNode c = JSON.createObjectNode();
-        c.putArray("architectures").add("LlamaForCausalLM");
-        c.put("model_type", "llama");
+        c.putArray("architectures").add(qkNorm ? "Qwen3ForCausalLM" : "LlamaForCausalLM");
+        c.put("model_type", qkNorm ? "qwen3" : "llama");
         c.put("hidden_size", hiddenSize);
         c.put("intermediate_size", intermediateSize);
         c.put("num_attention_heads", numAttentionHeads);
@@ -256,7 +260,12 @@ public record ModelConfig(
         c.put("tie_word_embeddings", tieWordEmbeddings);
         c.put("max_position_embeddings", maxPositionEmbeddings);
         c.put("attention_bias", false);
-        c.put("mlp_bias", false);
+        if (qkNorm) {
+            c.put("use_sliding_window", false);
+            c.putNull("sliding_window");
+        } else {
+            c.put("mlp_bias", false);
+        }
         c.put("qk_norm", qkNorm);
         if (bosTokenId >= 0) {
             c.put("bos_token_id", bosTokenId);

@@ -4,6 +4,10 @@ import dev.orchard.core.kernel.Parallel;
 import dev.orchard.core.quant.Encoding;
 import dev.orchard.core.quant.WeightMatrices;
 import dev.orchard.core.quant.WeightMatrix;
+import dev.orchard.core.tokenizer.BpeTokenizer;
+import dev.orchard.core.tokenizer.Tokenizers;
+
+import java.util.List;
 
 import java.util.SplittableRandom;
 
@@ -15,6 +19,16 @@ import java.util.SplittableRandom;
 public final class RandomModels {
 
     private RandomModels() {
+    }
+
+    /**
+     * A real (byte-level BPE) tokenizer of {@code config}'s vocabulary size with its BOS/EOS ids, so that files
+     * written from a random model carry a tokenizer other tools accept (llama.cpp refuses GGUF files without one).
+     * Its merges are enumerated rather than learned (see {@link Tokenizers#synthetic}).
+     */
+    public static BpeTokenizer tokenizer(ModelConfig config) {
+        List<Integer> eos = config.eosTokenIds();
+        return Tokenizers.synthetic(config.vocabSize(), config.bosTokenId(), eos.isEmpty() ? -1 : eos.get(0));
     }
 
     public static Transformer create(ModelConfig config, Encoding encoding, long seed) {

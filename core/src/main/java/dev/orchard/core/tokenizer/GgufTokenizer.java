@@ -77,22 +77,11 @@ final class GgufTokenizer {
     private static BpeTokenizer gpt2(Map<String, Object> md, String[] tokens, List<AddedToken> added, int bos, int eos,
                                      int pad) {
         String pre = string(md, "tokenizer.ggml.pre");
-        String preJson = switch (pre == null ? "(none)" : pre) {
-            case "gpt-2", "mpt", "olmo", "jais" ->
-                    "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":true}";
-            case "llama3", "llama-v3", "llama-bpe", "falcon3", "smaug-bpe", "dbrx" -> split(Regexes.LLAMA3);
-            case "qwen2", "stablelm2", "deepseek-r1-qwen", "megrez" -> split(Regexes.QWEN2);
-            // llama.cpp's LLAMA_VOCAB_PRE_TYPE_DEFAULT (also used when tokenizer.ggml.pre is absent): four regexes
-            // applied one after another, each splitting the pieces the previous one left.
-            case "default", "(none)" -> splitSequence(List.of("[\\p{P}\\$\\+<=>\\^~\\|]+",
-                    "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)",
-                    "\\p{N}+", "[0-9][0-9][0-9]"));
-            case "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b" ->
-                    "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Digits\",\"individual_digits\":true},"
-                            + "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":true}]}";
-            default -> throw new TokenizerFormatException("GGUF pre-tokenizer \"" + pre + "\" is not supported (gpt-2, "
+        String preJson = preTokenizerJson(pre);
+        if (preJson == null) {
+            throw new TokenizerFormatException("GGUF pre-tokenizer \"" + pre + "\" is not supported (gpt-2, "
                     + "llama3/llama-bpe, qwen2, starcoder/smollm, default and their aliases are)");
-        };
+        }
         boolean ignoreMerges = pre != null && (pre.equals("llama3") || pre.equals("llama-v3") || pre.equals("llama-bpe"));
         List<?> mergeList = list(md, "tokenizer.ggml.merges");
         if (mergeList == null) {
@@ -120,6 +109,28 @@ final class GgufTokenizer {
         return new BpeTokenizer(new BpeTokenizer.Parts(bpe, null, json(preJson),
                 json("{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"trim_offsets\":true,\"use_regex\":true}"), null,
                 added, prefix(addBos, bos), prefix(addEos, eos), bos, eos, pad));
+    }
+
+    /**
+     * The tokenizer.json pre-tokenizer that computes what llama.cpp's pre-tokenizer {@code pre} does (null: the
+     * absent key, llama.cpp's default), or null when Orchard does not know it.
+     */
+    static String preTokenizerJson(String pre) {
+        return switch (pre == null ? "(none)" : pre) {
+            case "gpt-2", "mpt", "olmo", "jais" ->
+                    "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":true}";
+            case "llama3", "llama-v3", "llama-bpe", "falcon3", "smaug-bpe", "dbrx" -> split(Regexes.LLAMA3);
+            case "qwen2", "stablelm2", "deepseek-r1-qwen", "megrez" -> split(Regexes.QWEN2);
+            // llama.cpp's LLAMA_VOCAB_PRE_TYPE_DEFAULT (also used when tokenizer.ggml.pre is absent): four regexes
+            // applied one after another, each splitting the pieces the previous one left.
+            case "default", "(none)" -> splitSequence(List.of("[\\p{P}\\$\\+<=>\\^~\\|]+",
+                    "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)",
+                    "\\p{N}+", "[0-9][0-9][0-9]"));
+            case "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b" ->
+                    "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Digits\",\"individual_digits\":true},"
+                            + "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":true}]}";
+            default -> null;
+        };
     }
 
     private static String splitSequence(List<String> regexes) {

@@ -71,6 +71,32 @@ public final class Tokenizers {
     }
 
     /**
+     * A byte-level BPE tokenizer of exactly {@code vocabSize} tokens with BOS/EOS at the given ids (-1: none), for
+     * random-weight models: lossless on any text, accepted by other tools, but with enumerated rather than learned
+     * merges (lower-case letter strings, with and without a leading space), so its token boundaries mean nothing.
+     * Orchard's pad token and chat markers are included when the vocabulary has room.
+     */
+    public static BpeTokenizer synthetic(int vocabSize, int bosId, int eosId) {
+        return SyntheticTokenizer.create(vocabSize, bosId, eosId);
+    }
+
+    /**
+     * The tokenizer as GGUF metadata ({@code tokenizer.ggml.*} as llama.cpp's converter writes them, plus
+     * {@code tokenizer.chat_template} when a template is given), its tokens padded with unused {@code [PAD<i>]}
+     * entries to the model's {@code vocabSize}.
+     *
+     * @throws IllegalArgumentException when the tokenizer cannot be described in GGUF (e.g. a pre-tokenizer
+     *                                  llama.cpp has no name for) or is larger than the model's vocabulary
+     */
+    public static Map<String, Object> ggufMetadata(BpeTokenizer tokenizer, int vocabSize, ChatTemplate chatTemplate) {
+        Map<String, Object> md = GgufTokenizerWriter.metadata(tokenizer, vocabSize);
+        if (chatTemplate != null) {
+            md.put("tokenizer.chat_template", chatTemplate.source());
+        }
+        return md;
+    }
+
+    /**
      * The chat template of a model: tokenizer_config.json's {@code chat_template} for a directory (or the
      * directory of a tokenizer.json file), {@code tokenizer.chat_template} for a .gguf. Empty when there is none.
      */

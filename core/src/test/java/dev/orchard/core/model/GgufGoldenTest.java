@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GgufGoldenTest {
 
-    private static JsonNode expected() throws IOException {
+    static JsonNode expected() throws IOException {
         return new ObjectMapper().readTree(Files.readString(TestData.path("gguf/expected.json")));
     }
 

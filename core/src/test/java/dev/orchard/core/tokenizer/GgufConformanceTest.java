@@ -49,6 +49,37 @@ class GgufConformanceTest {
         assertThat(reloaded.toJson()).isEqualTo(fromGguf.toJson());
     }
 
+    @ParameterizedTest
+    @MethodSource("vocabs")
+    void writtenBackAsGgufMetadataMatchesToo(Path gguf) throws Exception {
+        VocabCases cases = VocabCases.read(gguf);
+        BpeTokenizer fromGguf = Tokenizers.load(gguf);
+        java.util.Map<String, Object> written = Tokenizers.ggufMetadata(fromGguf, fromGguf.vocabSize(), null);
+        try (GgufFile file = GgufFile.open(gguf)) {
+            java.util.Map<String, Object> original = file.metadata();
+            assertThat(written.get("tokenizer.ggml.model")).isEqualTo(original.get("tokenizer.ggml.model"));
+            assertThat(written.get("tokenizer.ggml.tokens")).isEqualTo(original.get("tokenizer.ggml.tokens"));
+            if (original.containsKey("tokenizer.ggml.merges")) {
+                assertThat(written.get("tokenizer.ggml.merges")).isEqualTo(original.get("tokenizer.ggml.merges"));
+            }
+        }
+        // as GgufFile returns them: integers as longs, floats as doubles
+        java.util.Map<String, Object> asRead = new java.util.LinkedHashMap<>();
+        written.forEach((k, v) -> asRead.put(k, asRead(v)));
+        BpeTokenizer reloaded = Tokenizers.fromGgufMetadata(asRead);
+        assertAllMatch(reloaded, cases);
+        assertThat(reloaded.toJson()).isEqualTo(fromGguf.toJson());
+    }
+
+    private static Object asRead(Object v) {
+        return switch (v) {
+            case Integer i -> i.longValue();
+            case Float f -> f.doubleValue();
+            case List<?> l -> l.stream().map(GgufConformanceTest::asRead).toList();
+            default -> v;
+        };
+    }
+
     private static void assertAllMatch(BpeTokenizer tokenizer, VocabCases cases) {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < cases.inputs().size(); i++) {
