@@ -6,7 +6,12 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+/**
+ * Growable caches compute what full ones do. Logits are compared to 1e-5, not bit for bit: the JIT may compile a
+ * kernel between the two computations, and compiled and interpreted code can round a few operations differently.
+ */
 class KVCacheTest {
 
     @Test
@@ -20,10 +25,10 @@ class KVCacheTest {
             for (int i = 0; i < prompt.length; i++) {
                 prompt[i] = 3 + (i * 7) % 100;
             }
-            assertThat(grown.prefill(prompt)).containsExactly(full.prefill(prompt));
+            assertThat(grown.prefill(prompt)).containsExactly(full.prefill(prompt), within(1e-5f));
             assertThat(grown.cache().allocated()).isBetween(70, 128);
             for (int t = 0; t < 40; t++) {
-                assertThat(grown.decode(5 + t)).containsExactly(full.decode(5 + t));
+                assertThat(grown.decode(5 + t)).containsExactly(full.decode(5 + t), within(1e-5f));
             }
             assertThat(budget.usedBytes()).isEqualTo(grown.cache().byteSize());
             assertThat(grown.cache().byteSize()).isLessThanOrEqualTo(full.cache().byteSize());
