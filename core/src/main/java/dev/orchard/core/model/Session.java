@@ -38,14 +38,26 @@ public final class Session {
     }
 
     public Session(Transformer model, int maxContext, LoraAdapter adapter) {
+        this(model, new KVCache(checkContext(maxContext, model), maxContext), adapter);
+    }
+
+    /**
+     * A session over a cache of the caller's making, for example a {@link KVCache#growable growable} one under a
+     * shared memory budget; the context length is the cache's capacity.
+     */
+    public Session(Transformer model, KVCache cache, LoraAdapter adapter) {
+        this.model = model;
+        this.c = model.config();
+        this.cache = cache;
+        this.rope = new Rope(c, cache.capacity(), model.adjacentPairRope());
+        setAdapter(adapter);
+    }
+
+    private static ModelConfig checkContext(int maxContext, Transformer model) {
         if (maxContext <= 0) {
             throw new IllegalArgumentException("context length must be positive, got " + maxContext);
         }
-        this.model = model;
-        this.c = model.config();
-        this.cache = new KVCache(c, maxContext);
-        this.rope = new Rope(c, maxContext, model.adjacentPairRope());
-        setAdapter(adapter);
+        return model.config();
     }
 
     /** Sets (or clears, with null) the adapter applied from the next token on. No weights are reloaded. */
@@ -73,6 +85,25 @@ public final class Session {
 
     public int capacity() {
         return cache.capacity();
+    }
+
+    /** The session's KV cache (for memory accounting: {@link KVCache#byteSize()}, {@link KVCache#release()}). */
+    public KVCache cache() {
+        return cache;
+    }
+
+    /** The weights this session runs. */
+    public Transformer model() {
+        return model;
+    }
+
+    Rope rope() {
+        return rope;
+    }
+
+    /** Called by {@link BatchStep} after it has written {@code n} positions of this session's cache. */
+    void advance(int n) {
+        position += n;
     }
 
     /** Forgets the sequence (the cache is overwritten from position 0). */
@@ -122,6 +153,10 @@ public final class Session {
         if (position + n > cache.capacity()) {
             throw new IllegalStateException("context is full: " + position + " + " + n + " tokens exceed the session's "
                     + cache.capacity());
+        }
+        if (!cache.reserve(position + n)) {
+            throw new IllegalStateException("KV memory budget exhausted: cannot grow the cache to " + (position + n)
+                    + " positions");
         }
         int hidden = c.hiddenSize();
         int vocab = c.vocabSize();
