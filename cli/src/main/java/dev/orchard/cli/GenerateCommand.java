@@ -1,6 +1,7 @@
 package dev.orchard.cli;
 
 import dev.orchard.core.adapter.LoraAdapter;
+import dev.orchard.core.api.GenerateOptions;
 import dev.orchard.core.generate.Generation;
 import dev.orchard.core.generate.GenerationConfig;
 import dev.orchard.core.generate.ChatPrompts;
@@ -59,7 +60,9 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (LanguageModel lm = modelOptions.load()) {
             LoraAdapter lora = adapter == null ? null : lm.loadAdapter(adapter);
-            int maxTokens = maxTokensOption != null ? maxTokensOption : lm.generationDefaults().maxNewTokens().orElse(256);
+            GenerateOptions options = sampling.toOptions();
+            int maxTokens = (maxTokensOption != null ? options.maxTokens(maxTokensOption) : options)
+                    .maxTokens(lm.generationDefaults());
             int[] tokens = ChatPrompts.encode(lm, prompt, chat, system);
             int context = Math.min(lm.config().maxPositionEmbeddings(), tokens.length + maxTokens + 1);
             Session session = lm.newSession(context, lora);

@@ -1,16 +1,16 @@
 package dev.orchard.cli;
 
+import dev.orchard.core.api.GenerateOptions;
 import dev.orchard.core.generate.SamplingConfig;
 import dev.orchard.core.model.GenerationDefaults;
 import picocli.CommandLine.Option;
 
 /**
  * Sampling flags shared by generate and chat. A flag the user gives wins; otherwise the model's
- * generation_config.json decides; otherwise Orchard's defaults below.
+ * generation_config.json decides; otherwise Orchard's defaults ({@link GenerateOptions}, the Java API's rules).
  */
 final class SamplingOptions {
 
-    static final SamplingConfig DEFAULTS = new SamplingConfig(0.8, 40, 0.95, 0.05, 1.0, 0);
     private static final String FROM_MODEL = " (default: the model's generation_config.json, else ";
 
     @Option(names = "--temperature", paramLabel = "T",
@@ -32,12 +32,19 @@ final class SamplingOptions {
     @Option(names = "--seed", paramLabel = "S", description = "Random seed; the same seed gives the same output (default: random).")
     Long seed;
 
+    /** The flags given, as the Java API's options (unset ones left to the model and Orchard's defaults). */
+    GenerateOptions toOptions() {
+        GenerateOptions o = GenerateOptions.defaults();
+        o = temperature != null ? o.temperature(temperature) : o;
+        o = topK != null ? o.topK(topK) : o;
+        o = topP != null ? o.topP(topP) : o;
+        o = minP != null ? o.minP(minP) : o;
+        o = repetitionPenalty != null ? o.repetitionPenalty(repetitionPenalty) : o;
+        return seed != null ? o.seed(seed) : o;
+    }
+
     /** Orchard's defaults, then the model's generation_config.json, then the flags given. */
     SamplingConfig toConfig(GenerationDefaults model) {
-        SamplingConfig c = model.applyTo(DEFAULTS);
-        long s = seed != null ? seed : System.nanoTime();
-        return new SamplingConfig(temperature != null ? temperature : c.temperature(), topK != null ? topK : c.topK(),
-                topP != null ? topP : c.topP(), minP != null ? minP : c.minP(),
-                repetitionPenalty != null ? repetitionPenalty : c.repetitionPenalty(), s);
+        return toOptions().sampling(model);
     }
 }

@@ -139,7 +139,15 @@ public record ModelConfig(
         return new ModelConfig(64, 128, 4, 2, 2, 16, 1e-5, 10000, null, 258, true, 512, true, 256, List.of(257));
     }
 
-    /** Looks a preset up by name: on-device, on-device-small, server, smollm2-135m, smollm2-360m, tiny. */
+    /**
+     * The tiny shape as a plain Llama (no QK-norm) with room for a tokenizer with merges and chat markers: the
+     * architecture llama.cpp b4747 runs, for files other tools must accept (see testdata/llamacpp).
+     */
+    public static ModelConfig tinyLlama() {
+        return new ModelConfig(64, 128, 4, 2, 2, 16, 1e-5, 10000, null, 512, true, 512, false, 1, List.of(2));
+    }
+
+    /** Looks a preset up by name: on-device, on-device-small, server, smollm2-135m, smollm2-360m, tiny, tiny-llama. */
     public static ModelConfig preset(String name) {
         return switch (name) {
             case "on-device" -> onDevice();
@@ -148,13 +156,14 @@ public record ModelConfig(
             case "smollm2-135m" -> smolLm135m();
             case "smollm2-360m" -> smolLm360m();
             case "tiny" -> tiny();
+            case "tiny-llama" -> tinyLlama();
             default -> throw new IllegalArgumentException("unknown preset '" + name
-                    + "' (known: on-device, on-device-small, server, smollm2-135m, smollm2-360m, tiny)");
+                    + "' (known: " + String.join(", ", presetNames()) + ")");
         };
     }
 
     public static List<String> presetNames() {
-        return List.of("on-device", "on-device-small", "server", "smollm2-135m", "smollm2-360m", "tiny");
+        return List.of("on-device", "on-device-small", "server", "smollm2-135m", "smollm2-360m", "tiny", "tiny-llama");
     }
 
     // ---- config.json ---------------------------------------------------------------------------------------
