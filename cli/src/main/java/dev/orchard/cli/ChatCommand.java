@@ -3,6 +3,7 @@ package dev.orchard.cli;
 import dev.orchard.core.adapter.LoraAdapter;
 import dev.orchard.core.generate.Generation;
 import dev.orchard.core.generate.GenerationConfig;
+import dev.orchard.core.generate.ChatPrompts;
 import dev.orchard.core.generate.Generator;
 import dev.orchard.core.model.LanguageModel;
 import dev.orchard.core.model.Session;
@@ -56,7 +57,7 @@ final class ChatCommand implements Callable<Integer> {
             LoraAdapter lora = adapter == null ? null : lm.loadAdapter(adapter);
             Session session = lm.newSession(Math.min(context, lm.config().maxPositionEmbeddings()), lora);
             Generator generator = new Generator(lm.tokenizer());
-            GenerationConfig stop = new GenerationConfig(maxTokens, Prompts.stopTokens(lm), List.of());
+            GenerationConfig stop = new GenerationConfig(maxTokens, ChatPrompts.stopTokens(lm), List.of());
             List<ChatMessage> messages = new ArrayList<>();
             if (system != null) {
                 messages.add(new ChatMessage("system", system));
@@ -82,12 +83,12 @@ final class ChatCommand implements Callable<Integer> {
                     continue;
                 }
                 messages.add(new ChatMessage("user", line));
-                int[] prompt = Prompts.encodeChat(lm, messages);
+                int[] prompt = ChatPrompts.encodeChat(lm, messages);
                 if (prompt.length + maxTokens >= session.capacity()) {
                     System.err.println("(the conversation no longer fits the context; starting over)");
                     messages.removeIf(m -> !m.role().equals("system"));
                     messages.add(new ChatMessage("user", line));
-                    prompt = Prompts.encodeChat(lm, messages);
+                    prompt = ChatPrompts.encodeChat(lm, messages);
                     cached = new int[0];
                 }
                 int common = commonPrefix(cached, prompt);

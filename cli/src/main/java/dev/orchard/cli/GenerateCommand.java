@@ -3,6 +3,7 @@ package dev.orchard.cli;
 import dev.orchard.core.adapter.LoraAdapter;
 import dev.orchard.core.generate.Generation;
 import dev.orchard.core.generate.GenerationConfig;
+import dev.orchard.core.generate.ChatPrompts;
 import dev.orchard.core.generate.Generator;
 import dev.orchard.core.generate.SamplingConfig;
 import dev.orchard.core.model.LanguageModel;
@@ -57,10 +58,10 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (LanguageModel lm = modelOptions.load()) {
             LoraAdapter lora = adapter == null ? null : lm.loadAdapter(adapter);
-            int[] tokens = Prompts.encode(lm, prompt, chat, system);
+            int[] tokens = ChatPrompts.encode(lm, prompt, chat, system);
             int context = Math.min(lm.config().maxPositionEmbeddings(), tokens.length + maxTokens + 1);
             Session session = lm.newSession(context, lora);
-            Set<Integer> stopTokens = Prompts.stopTokens(lm);
+            Set<Integer> stopTokens = ChatPrompts.stopTokens(lm);
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             Generation g = new Generator(lm.tokenizer()).generate(session, tokens, sampling.toConfig(),
                     new GenerationConfig(maxTokens, stopTokens, stops), piece -> {

@@ -31,12 +31,53 @@ public final class AdapterCache {
     private long misses;
     private long evictions;
 
+    /** Loads an adapter directory for the base (e.g. {@code LanguageModel::loadAdapter}, which knows its RoPE layout). */
+    @FunctionalInterface
+    public interface Loader {
+        LoraAdapter load(Path dir) throws IOException;
+    }
+
+    private final Loader loader;
+    private final java.util.Set<String> pinned = ConcurrentHashMap.newKeySet();
+
     public AdapterCache(ModelConfig base, long budgetBytes) {
+        this(base, budgetBytes, dir -> LoraAdapter.load(dir, base));
+    }
+
+    public AdapterCache(ModelConfig base, long budgetBytes, Loader loader) {
         if (budgetBytes <= 0) {
             throw new IllegalArgumentException("adapter cache budget must be positive, got " + budgetBytes);
         }
         this.base = base;
         this.budgetBytes = budgetBytes;
+        this.loader = loader;
+    }
+
+    /** Forgets {@code name} (and drops it from the cache); false if it was not registered. */
+    public boolean unregister(String name) {
+        boolean known = registered.remove(name) != null;
+        synchronized (this) {
+            pinned.remove(name);
+            LoraAdapter gone = cache.remove(name);
+            if (gone != null) {
+                bytes -= gone.byteSize();
+            }
+        }
+        return known;
+    }
+
+    /** Keeps {@code name} in the cache once loaded: eviction passes over it. */
+    public void pin(String name) {
+        pinned.add(name);
+    }
+
+    public void unpin(String name) {
+        pinned.remove(name);
+    }
+
+    /** The directory registered as {@code name}, if any. */
+    public java.util.Optional<Path> directory(String name) {
+        return java.util.Optional.ofNullable(registered.get(name));
     }
 
     /** Makes an adapter directory available under {@code name}; it is loaded when first asked for. */
@@ -65,7 +106,7 @@ public final class AdapterCache {
             throw new IllegalArgumentException("unknown adapter '" + name + "'" + (registered.isEmpty()
                     ? " (none registered)" : " (known: " + String.join(", ", new java.util.TreeSet<>(registered.keySet())) + ")"));
         }
-        LoraAdapter loaded = LoraAdapter.load(dir, base); // outside the lock: loading takes a while
+        LoraAdapter loaded = loader.load(dir); // outside the lock: loading takes a while
         if (loaded.byteSize() > budgetBytes) {
             throw new IllegalStateException("adapter '" + name + "' needs " + loaded.byteSize()
                     + " bytes, more than the whole cache budget of " + budgetBytes);
@@ -82,7 +123,7 @@ public final class AdapterCache {
             Iterator<Map.Entry<String, LoraAdapter>> it = cache.entrySet().iterator();
             while (bytes > budgetBytes && it.hasNext()) {
                 Map.Entry<String, LoraAdapter> eldest = it.next();
-                if (eldest.getKey().equals(name)) {
+                if (eldest.getKey().equals(name) || pinned.contains(eldest.getKey())) {
                     continue;
                 }
                 bytes -= eldest.getValue().byteSize();

@@ -63,6 +63,25 @@ public final class LoraDelta {
         }
     }
 
+    /**
+     * {@link #addTo} for several rows of a batch at once: for each {@code i < count}, row {@code rows[i]} of
+     * {@code x} (rows {@link #in()} floats apart) adds into row {@code rows[i]} of {@code y} (rows {@link #out()}
+     * apart). Each row of A and B is read once for the whole group; every sum is the same as {@link #addTo}'s, so
+     * a row gets bit-identical results alone or in a batch. {@code tmp} needs {@code count * rank} floats.
+     */
+    public void addToRows(float[] x, float[] y, int[] rows, int count, float[] tmp) {
+        for (int j = 0; j < rank; j++) {
+            for (int i = 0; i < count; i++) {
+                tmp[i * rank + j] = scale * FloatOps.dot(a, j * in, x, rows[i] * in, in);
+            }
+        }
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < count; i++) {
+                y[rows[i] * out + o] += FloatOps.dot(b, o * rank, tmp, i * rank, rank);
+            }
+        }
+    }
+
     /** {@code scale * B A} as a dense {@code out x in} matrix (for merging). */
     public float[] denseDelta() {
         float[] d = new float[out * in];

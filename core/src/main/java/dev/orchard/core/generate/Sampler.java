@@ -86,6 +86,90 @@ public final class Sampler {
         return ids[keep - 1];
     }
 
+    /**
+     * The distribution {@link #sample} draws from, over the whole vocabulary: the filters applied, survivors
+     * renormalized, zeros elsewhere; one-hot at the argmax when greedy. {@code logits} is modified in place.
+     * For speculative decoding, which needs the target's and the draft's probabilities of the same token.
+     */
+    public double[] distribution(float[] logits, int[] seen, int seenCount) {
+        if (config.repetitionPenalty() != 1) {
+            applyRepetitionPenalty(logits, seen, seenCount, (float) config.repetitionPenalty());
+        }
+        int n = logits.length;
+        double[] p = new double[n];
+        if (config.isGreedy()) {
+            p[argmax(logits)] = 1;
+            return p;
+        }
+        float inv = (float) (1 / config.temperature());
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            logits[i] *= inv;
+            max = Math.max(max, logits[i]);
+        }
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = i;
+        }
+        int keep = config.topK() > 0 ? Math.min(config.topK(), n) : n;
+        ids = sortedByLogit(ids, logits, keep);
+        double[] probs = new double[keep];
+        double sum = 0;
+        for (int i = 0; i < keep; i++) {
+            probs[i] = Math.exp(logits[ids[i]] - max);
+            sum += probs[i];
+        }
+        for (int i = 0; i < keep; i++) {
+            probs[i] /= sum;
+        }
+        if (config.topP() < 1) {
+            double cumulative = 0;
+            for (int i = 0; i < keep; i++) {
+                cumulative += probs[i];
+                if (cumulative >= config.topP()) {
+                    keep = i + 1;
+                    break;
+                }
+            }
+        }
+        if (config.minP() > 0) {
+            double threshold = config.minP() * probs[0];
+            int cut = 1;
+            while (cut < keep && probs[cut] >= threshold) {
+                cut++;
+            }
+            keep = cut;
+        }
+        double total = 0;
+        for (int i = 0; i < keep; i++) {
+            total += probs[i];
+        }
+        for (int i = 0; i < keep; i++) {
+            p[ids[i]] = probs[i] / total;
+        }
+        return p;
+    }
+
+    /** Draws a token from a distribution such as {@link #distribution}'s, with this sampler's random state. */
+    public int sampleFrom(double[] probabilities) {
+        double total = 0;
+        for (double v : probabilities) {
+            total += v;
+        }
+        double r = random.nextDouble() * total;
+        int last = 0;
+        for (int i = 0; i < probabilities.length; i++) {
+            if (probabilities[i] > 0) {
+                r -= probabilities[i];
+                last = i;
+                if (r < 0) {
+                    return i;
+                }
+            }
+        }
+        return last;
+    }
+
     static void applyRepetitionPenalty(float[] logits, int[] seen, int seenCount, float penalty) {
         boolean[] done = new boolean[logits.length];
         for (int i = 0; i < seenCount; i++) {
