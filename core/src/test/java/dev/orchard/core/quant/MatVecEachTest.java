@@ -32,11 +32,14 @@ class MatVecEachTest {
         for (Encoding encoding : Encoding.values()) {
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
-                for (int[] shape : new int[][] {{1, 32}, {17, 96}, {100, 64}, {37, 576}}) {
+                int[][] shapes = encoding.blockElements() <= 32
+                        ? new int[][] {{1, 32}, {17, 96}, {100, 64}, {37, 576}}
+                        : new int[][] {{1, 256}, {17, 512}, {37, 768}};
+                for (int[] shape : shapes) {
                     int rows = shape[0];
                     int cols = shape[1];
-                    WeightMatrix m = WeightMatrices.encode(encoding, KernelPathsTest.random(rnd, rows * cols), rows,
-                            cols, path);
+                    WeightMatrix m = KernelPathsTest.unaligned(KernelPathsTest.randomMatrix(encoding, rnd, rows, cols),
+                            path);
                     for (int n : new int[] {1, 2, 5}) {
                         float[] x = KernelPathsTest.random(rnd, n * cols);
                         float[] each = new float[n * rows];
