@@ -14,6 +14,7 @@ import dev.orchard.eval.grade.GradeRun;
 import dev.orchard.eval.grade.Grader;
 import dev.orchard.eval.grade.JudgeGrader;
 import dev.orchard.eval.grade.RuleGrader;
+import dev.orchard.eval.constraints.ConstraintEval;
 import dev.orchard.eval.ifeval.IfEval;
 import dev.orchard.eval.ifeval.IfEvalPrompt;
 import dev.orchard.eval.ifeval.IfEvalReport;
@@ -50,7 +51,7 @@ import java.util.function.IntConsumer;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate models and responses: IFEval, graders, safety, side-by-side, perplexity, reports.",
-        subcommands = {EvalCommand.IfEvalCmd.class, EvalCommand.GradeCmd.class, EvalCommand.SafetyCmd.class,
+        subcommands = {EvalCommand.IfEvalCmd.class, EvalCommand.ConstraintsCmd.class, EvalCommand.GradeCmd.class, EvalCommand.SafetyCmd.class,
                 EvalCommand.CompareCmd.class, EvalCommand.ReportCmd.class, EvalCommand.PerplexityCmd.class})
 final class EvalCommand implements Runnable {
 
@@ -199,6 +200,70 @@ final class EvalCommand implements Runnable {
             List<PromptResult> loose = IfEval.score(ps, responses, IfEval.Mode.LOOSE);
             RunSummary s = IfEvalReport.write(output, nameOr(name, source.responses != null ? source.responses
                     : source.model), strict, loose);
+            printHeadline(s, output);
+            return 0;
+        }
+    }
+
+    @Command(name = "constraints", mixinStandardHelpOptions = true,
+            description = "Story constraints (words, name, opening, ending, length, avoid): score responses, or a "
+                    + "model's answers, per family and overall, prompt- and constraint-level, with 95% intervals.")
+    static final class ConstraintsCmd implements Callable<Integer> {
+        @Option(names = "--prompts", required = true, paramLabel = "FILE",
+                description = "JSON Lines with prompt (and id, constraints) per line; lines without constraints "
+                        + "are answered but not scored.")
+        Path prompts;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        @CommandLine.Mixin
+        Generation generation = new Generation();
+
+        @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
+                description = "Sample answers at this temperature instead of greedily (default: ${DEFAULT-VALUE}, "
+                        + "greedy).")
+        double temperature;
+
+        @Option(names = "--top-p", paramLabel = "P", defaultValue = "1.0",
+                description = "Nucleus mass when sampling (default: ${DEFAULT-VALUE}).")
+        double topP;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+                description = "Sampling seed; prompt i uses seed + i (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where to write results.")
+        Path output;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "Run name in reports.")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            List<ConstraintEval.Prompt> ps = ConstraintEval.readPrompts(prompts);
+            List<String> responses;
+            if (source.responses != null) {
+                responses = ConstraintEval.readResponses(source.responses, ps);
+            } else {
+                if (generation.maxNewTokens == 1024) {
+                    generation.maxNewTokens = 256; // stories for a small model; the context bounds it anyway
+                }
+                try (LanguageModel lm = LanguageModel.load(source.model)) {
+                    ModelResponder r = ModelResponder.forModel(lm, generation.adapter, !generation.noChatTemplate,
+                            generation.maxNewTokens);
+                    progressNote(r, ps.size());
+                    int[] index = {0};
+                    responses = ConstraintEval.respond(ps, p -> r.respond(p, temperature == 0
+                            ? dev.orchard.core.generate.SamplingConfig.greedy()
+                            : new dev.orchard.core.generate.SamplingConfig(temperature, 0, topP, 0, 1, seed + index[0]++)),
+                            progress(ps.size()));
+                }
+                java.nio.file.Files.createDirectories(output);
+                ConstraintEval.writeResponses(output.resolve("responses.jsonl"), ps, responses);
+            }
+            RunSummary s = ConstraintEval.write(output, nameOr(name, source.responses != null ? source.responses
+                    : source.model), ConstraintEval.score(ps, responses));
             printHeadline(s, output);
             return 0;
         }

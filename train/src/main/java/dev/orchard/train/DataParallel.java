@@ -31,11 +31,48 @@ final class DataParallel implements AutoCloseable {
         }
     }
 
-    /** Sums over a step: cross-entropy and KL in nats (not yet divided) and the number of target tokens. */
-    record Stats(double crossEntropy, double kl, long tokens) {
-        Stats plus(Stats o) {
-            return new Stats(crossEntropy + o.crossEntropy, kl + o.kl, tokens + o.tokens);
+    /**
+     * Sums over a step: cross-entropy and KL in nats (not yet divided), the number of target tokens, and
+     * {@code value}: the objective's own scalar summed over examples (the loss for objectives other than
+     * language modelling: a ranking loss, a policy surrogate).
+     */
+    record Stats(double crossEntropy, double kl, long tokens, double value) {
+        Stats(double crossEntropy, double kl, long tokens) {
+            this(crossEntropy, kl, tokens, 0);
         }
+
+        Stats plus(Stats o) {
+            return new Stats(crossEntropy + o.crossEntropy, kl + o.kl, tokens + o.tokens, value + o.value);
+        }
+    }
+
+    /**
+     * What one example contributes to a step: the objective records its loss on the worker's tape (forward
+     * through {@code model} with gradients into {@code g}), and returns that loss with its statistics. Pretraining,
+     * SFT, the reward model and the policy objectives are all one of these; the loop around them is shared.
+     */
+    interface Objective<E> {
+        Loss loss(TrainingModel model, Tape tape, Grads g, E example);
+    }
+
+    /** A recorded scalar loss and the statistics it adds to the step. */
+    record Loss(Tensor value, Stats stats) {
+    }
+
+    /** Language modelling: {@code (1 - alpha) CE + alpha KL(teacher || model)}, each over target tokens / divisor. */
+    static Objective<Example> languageModel(double alpha, double divisor) {
+        return (model, tape, g, ex) -> {
+            Tensor logits = model.forward(tape, g, ex.tokens());
+            Tensor ce = Losses.crossEntropy(tape, logits, ex.targets(), divisor);
+            Tensor loss = ce;
+            double kl = 0;
+            if (ex.teacherLogits() != null && alpha > 0) {
+                Tensor k = Losses.klDivergence(tape, logits, ex.teacherLogits(), ex.targets(), divisor);
+                kl = k.item() * divisor;
+                loss = Ops.axpby(tape, (float) (1 - alpha), ce, (float) alpha, k);
+            }
+            return new Loss(loss, new Stats(ce.item() * divisor, kl, ex.counted()));
+        };
     }
 
     private final TrainingModel model;
@@ -69,13 +106,18 @@ final class DataParallel implements AutoCloseable {
      * {@code divisor}. Gradients are accumulated into {@link #gradients()} (call {@link #zero()} between steps).
      */
     Stats run(List<Example> examples, double alpha, double divisor) {
+        return run(examples, languageModel(alpha, divisor));
+    }
+
+    /** Forward and backward of {@code objective} over {@code examples}, gradients accumulated as above. */
+    <E> Stats run(List<E> examples, Objective<E> objective) {
         int workers = grads.length;
         List<Future<Stats>> futures = new ArrayList<>();
         for (int w = 1; w < workers; w++) {
             int worker = w;
-            futures.add(pool.submit(() -> work(worker, examples, alpha, divisor)));
+            futures.add(pool.submit(() -> work(worker, examples, objective)));
         }
-        Stats total = work(0, examples, alpha, divisor);
+        Stats total = work(0, examples, objective);
         for (Future<Stats> f : futures) {
             try {
                 total = total.plus(f.get());
@@ -95,23 +137,14 @@ final class DataParallel implements AutoCloseable {
         return total;
     }
 
-    private Stats work(int worker, List<Example> examples, double alpha, double divisor) {
+    private <E> Stats work(int worker, List<E> examples, Objective<E> objective) {
         Grads g = grads[worker];
         Stats stats = new Stats(0, 0, 0);
         for (int i = worker; i < examples.size(); i += grads.length) {
-            Example ex = examples.get(i);
             Tape tape = new Tape();
-            Tensor logits = model.forward(tape, g, ex.tokens());
-            Tensor ce = Losses.crossEntropy(tape, logits, ex.targets(), divisor);
-            Tensor loss = ce;
-            double kl = 0;
-            if (ex.teacherLogits() != null && alpha > 0) {
-                Tensor k = Losses.klDivergence(tape, logits, ex.teacherLogits(), ex.targets(), divisor);
-                kl = k.item() * divisor;
-                loss = Ops.axpby(tape, (float) (1 - alpha), ce, (float) alpha, k);
-            }
-            tape.backward(loss);
-            stats = stats.plus(new Stats(ce.item() * divisor, kl, ex.counted()));
+            Loss loss = objective.loss(model, tape, g, examples.get(i));
+            tape.backward(loss.value());
+            stats = stats.plus(loss.stats());
         }
         return stats;
     }

@@ -76,7 +76,6 @@ public final class Finetuner {
             try (DataParallel dp = new DataParallel(model, o.threads)) {
                 for (int step = 0; step < o.steps; step++) {
                     double lr = schedule.at(step);
-                    dp.zero();
                     List<List<DataParallel.Example>> micro = new ArrayList<>();
                     long counted = 0;
                     for (int a = 0; a < o.gradAccum; a++) {
@@ -88,13 +87,10 @@ public final class Finetuner {
                         }
                         micro.add(batch);
                     }
-                    DataParallel.Stats stats = new DataParallel.Stats(0, 0, 0);
-                    for (List<DataParallel.Example> batch : micro) {
-                        stats = stats.plus(dp.run(batch, 0, counted));
-                    }
-                    Grads g = dp.gradients();
-                    double norm = AdamW.clip(g, o.gradClip);
-                    adam.update(g, lr);
+                    TrainStep.Result result = TrainStep.run(dp, adam, micro, DataParallel.languageModel(0, counted),
+                            lr, o.gradClip);
+                    DataParallel.Stats stats = result.stats();
+                    double norm = result.gradNorm();
                     tokens += stats.tokens();
                     last = stats.crossEntropy() / stats.tokens();
                     if (step == 0) {

@@ -155,18 +155,18 @@ public final class Pretrainer {
         try (DataParallel dp = new DataParallel(model, o.threads)) {
             while (step < o.steps) {
                 double lr = schedule.at(step);
-                dp.zero();
-                DataParallel.Stats stats = new DataParallel.Stats(0, 0, 0);
+                List<List<DataParallel.Example>> micro = new ArrayList<>(o.gradAccum);
                 for (int a = 0; a < o.gradAccum; a++) {
                     List<DataParallel.Example> batch = new ArrayList<>(o.batchSize);
                     for (int b = 0; b < o.batchSize; b++) {
                         batch.add(window(data, step, a * o.batchSize + b, teacher));
                     }
-                    stats = stats.plus(dp.run(batch, o.distillAlpha, divisor));
+                    micro.add(batch);
                 }
-                Grads g = dp.gradients();
-                double norm = AdamW.clip(g, o.gradClip);
-                adam.update(g, lr);
+                TrainStep.Result result = TrainStep.run(dp, adam, micro, DataParallel.languageModel(o.distillAlpha, divisor),
+                        lr, o.gradClip);
+                DataParallel.Stats stats = result.stats();
+                double norm = result.gradNorm();
                 step++;
                 tokensSeen += (long) perStep * o.context;
                 sessionTokens += (long) perStep * o.context;

@@ -100,7 +100,7 @@ public final class GgufSource implements TensorSource {
     private Encoding encodingOf(GgufFile.Tensor t) {
         if (t.type() == null || t.type().encoding().isEmpty()) {
             throw new FormatException("GGUF " + gguf.path() + ": tensor " + t.name() + " has type " + t.typeName()
-                    + ", which Orchard does not support (supported: F32, F16, BF16, Q8_0, Q4_0)");
+                    + ", which Orchard does not support (supported: F32, F16, BF16, Q8_0, Q4_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K)");
         }
         return t.type().encoding().get();
     }

@@ -156,14 +156,22 @@ public final class FloatOps {
 
     /** SwiGLU in place: {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(g) = g / (1 + e^-g)}. */
     public static void swiglu(float[] gate, float[] up, int n) {
-        int bound = F.loopBound(n);
-        int i = 0;
+        swiglu(gate, up, 0, n);
+    }
+
+    /**
+     * {@link #swiglu(float[], float[], int)} over {@code [offset, offset + n)} only; its vector tail falls at
+     * {@code n}, so one token's activations give the same bits however many tokens share the arrays.
+     */
+    public static void swiglu(float[] gate, float[] up, int offset, int n) {
+        int bound = offset + F.loopBound(n);
+        int i = offset;
         for (; i < bound; i += F.length()) {
             FloatVector g = FloatVector.fromArray(F, gate, i);
             FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
             silu.mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
         }
-        for (; i < n; i++) {
+        for (; i < offset + n; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }

@@ -146,10 +146,36 @@ public final class Session {
 
     /** Runs one token and returns the logits after it. */
     public float[] decode(int token) {
-        return forward(new int[] {token}, 0, 1, false);
+        return forward(new int[] {token}, 0, 1, false, true);
+    }
+
+    /**
+     * Runs {@code tokens} with decode's arithmetic and returns the logits after each of them ({@code tokens.length
+     * * vocab} floats): the same values as calling {@link #decode} on each token in turn, but every weight matrix is
+     * read once for all of them ({@link WeightMatrix#matVecEach}). Speculative decoding verifies a draft this way,
+     * so that its greedy output is the plain decoder's; {@link #prefillAll} rounds differently (float tiles).
+     */
+    public float[] decodeAll(int[] tokens) {
+        int vocab = c.vocabSize();
+        float[] all = new float[Math.multiplyExact(tokens.length, vocab)];
+        for (int start = 0; start < tokens.length; start += PREFILL_CHUNK) {
+            int n = Math.min(PREFILL_CHUNK, tokens.length - start);
+            float[] chunk = forward(tokens, start, n, true, true);
+            System.arraycopy(chunk, 0, all, start * vocab, n * vocab);
+        }
+        return all;
     }
 
     private float[] forward(int[] tokens, int from, int n, boolean allLogits) {
+        return forward(tokens, from, n, allLogits, false);
+    }
+
+    /**
+     * The forward pass of n tokens. With {@code asDecode}, each token gets exactly the arithmetic a lone decoded
+     * token gets (mat-vecs, per-token element-wise kernels whose vector tails fall where decode's do); otherwise the
+     * projections are matrix-matrix products (faster for prompts, rounding slightly differently).
+     */
+    private float[] forward(int[] tokens, int from, int n, boolean allLogits, boolean asDecode) {
         if (position + n > cache.capacity()) {
             throw new IllegalStateException("context is full: " + position + " + " + n + " tokens exceed the session's "
                     + cache.capacity());
@@ -170,12 +196,12 @@ public final class Session {
         }
         long start = profile == null ? 0 : System.nanoTime();
         for (int l = 0; l < model.layerCount(); l++) {
-            layer(l, n, s);
+            layer(l, n, asDecode, s);
         }
         position += n;
         long headStart = profile == null ? 0 : System.nanoTime();
         try {
-            return logits(n, allLogits, s);
+            return logits(n, allLogits, asDecode, s);
         } finally {
             if (profile != null) {
                 long end = System.nanoTime();
@@ -188,7 +214,7 @@ public final class Session {
 
     private long layerTimed;
 
-    private float[] logits(int n, boolean allLogits, Scratch s) {
+    private float[] logits(int n, boolean allLogits, boolean asDecode, Scratch s) {
         int hidden = c.hiddenSize();
         int vocab = c.vocabSize();
 
@@ -203,11 +229,15 @@ public final class Session {
             FloatOps.rmsNorm(s.xb, i * hidden, s.x, i * hidden, model.norm(), hidden, eps);
         }
         float[] logits = new float[n * vocab];
-        model.lmHead().matMul(s.xb, n, logits);
+        if (asDecode) {
+            model.lmHead().matVecEach(s.xb, n, logits);
+        } else {
+            model.lmHead().matMul(s.xb, n, logits);
+        }
         return logits;
     }
 
-    private void layer(int l, int n, Scratch s) {
+    private void layer(int l, int n, boolean asDecode, Scratch s) {
         Layer w = model.layer(l);
         int hidden = c.hiddenSize();
         int hd = c.headDim();
@@ -216,7 +246,7 @@ public final class Session {
         for (int i = 0; i < n; i++) {
             FloatOps.rmsNorm(s.xb, i * hidden, s.x, i * hidden, w.inputLayernorm(), hidden, eps);
         }
-        linear3(l, w, Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ, s.xb, n, s.q, s.k, s.v, s);
+        linear3(l, w, Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ, s.xb, n, asDecode, s.q, s.k, s.v, s);
         for (int i = 0; i < n; i++) {
             int pos = position + i;
             if (w.hasQkNorm()) {
@@ -240,15 +270,22 @@ public final class Session {
             profile.add(OpTimes.Op.ATTENTION, elapsed);
             layerTimed += elapsed;
         }
-        linear(l, Projection.O_PROJ, w, s.att, n, s.tmp, s);
+        linear(l, Projection.O_PROJ, w, s.att, n, asDecode, s.tmp, s);
         FloatOps.add(s.tmp, s.x, n * hidden);
 
         for (int i = 0; i < n; i++) {
             FloatOps.rmsNorm(s.xb, i * hidden, s.x, i * hidden, w.postAttentionLayernorm(), hidden, eps);
         }
-        linear3(l, w, Projection.GATE_PROJ, Projection.UP_PROJ, null, s.xb, n, s.gate, s.up, null, s);
-        FloatOps.swiglu(s.gate, s.up, n * c.intermediateSize());
-        linear(l, Projection.DOWN_PROJ, w, s.gate, n, s.tmp, s);
+        linear3(l, w, Projection.GATE_PROJ, Projection.UP_PROJ, null, s.xb, n, asDecode, s.gate, s.up, null, s);
+        if (asDecode) {
+            int inter = c.intermediateSize();
+            for (int i = 0; i < n; i++) {
+                FloatOps.swiglu(s.gate, s.up, i * inter, inter);
+            }
+        } else {
+            FloatOps.swiglu(s.gate, s.up, n * c.intermediateSize());
+        }
+        linear(l, Projection.DOWN_PROJ, w, s.gate, n, asDecode, s.tmp, s);
         FloatOps.add(s.tmp, s.x, n * hidden);
     }
 
@@ -258,12 +295,12 @@ public final class Session {
      * them apart so it can time each.
      */
     private void linear3(int l, Layer w, Projection a, Projection b, Projection c, float[] in, int n,
-                         float[] outA, float[] outB, float[] outC, Scratch s) {
+                         boolean asDecode, float[] outA, float[] outB, float[] outC, Scratch s) {
         if (n != 1 || profile != null) {
-            linear(l, a, w, in, n, outA, s);
-            linear(l, b, w, in, n, outB, s);
+            linear(l, a, w, in, n, asDecode, outA, s);
+            linear(l, b, w, in, n, asDecode, outB, s);
             if (c != null) {
-                linear(l, c, w, in, n, outC, s);
+                linear(l, c, w, in, n, asDecode, outC, s);
             }
             return;
         }
@@ -289,12 +326,17 @@ public final class Session {
         }
     }
 
-    /** {@code out = W in} for n inputs, plus the active adapter's low-rank path when it targets this projection. */
-    private void linear(int l, Projection p, Layer w, float[] in, int n, float[] out, Scratch s) {
+    /**
+     * {@code out = W in} for n inputs, plus the active adapter's low-rank path when it targets this projection;
+     * {@code asDecode} takes each input's mat-vec (decode's arithmetic) instead of one matrix-matrix product.
+     */
+    private void linear(int l, Projection p, Layer w, float[] in, int n, boolean asDecode, float[] out, Scratch s) {
         long t0 = profile == null ? 0 : System.nanoTime();
         WeightMatrix m = w.projection(p);
         if (n == 1) {
             m.matVec(in, out);
+        } else if (asDecode) {
+            m.matVecEach(in, n, out);
         } else {
             m.matMul(in, n, out);
         }

@@ -40,7 +40,7 @@ public enum KernelPath {
         }
         return switch (encoding) {
             case Q8_0, Q4_0 -> VECTOR_INT8;
-            case F32, F16, BF16 -> VECTOR_FLOAT;
+            case F32, F16, BF16, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> VECTOR_FLOAT;
         };
     }
 }

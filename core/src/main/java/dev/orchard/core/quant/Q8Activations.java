@@ -49,8 +49,24 @@ final class Q8Activations {
     int cols;
     int vectors;
 
+    private static final ThreadLocal<Q8Activations[]> BATCH = ThreadLocal.withInitial(() -> new Q8Activations[0]);
+
     static Q8Activations forCurrentThread() {
         return SCRATCH.get();
+    }
+
+    /** This thread's instances for {@code n} vectors quantized one by one (batched decode), at least n of them. */
+    static Q8Activations[] batchForCurrentThread(int n) {
+        Q8Activations[] batch = BATCH.get();
+        if (batch.length < n) {
+            Q8Activations[] grown = java.util.Arrays.copyOf(batch, n);
+            for (int i = batch.length; i < n; i++) {
+                grown[i] = new Q8Activations();
+            }
+            BATCH.set(grown);
+            batch = grown;
+        }
+        return batch;
     }
 
     /**

@@ -46,6 +46,9 @@ public final class Quantizer {
                     quantizeQ4_0Block(src, srcOffset + b * 32, dst, dstOffset + 18L * b);
                 }
             }
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> throw new IllegalArgumentException("Orchard reads " + encoding
+                    + " from GGUF files but does not encode into it; quantize with llama.cpp's llama-quantize, or"
+                    + " choose one of F32, F16, BF16, Q8_0, Q4_0");
         }
     }
 

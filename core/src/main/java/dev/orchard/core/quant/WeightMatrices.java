@@ -28,6 +28,11 @@ public final class WeightMatrices {
             case BF16 -> new BF16Matrix(data, rows, cols, path);
             case Q8_0 -> new Q8_0Matrix(data, rows, cols, path);
             case Q4_0 -> new Q4_0Matrix(data, rows, cols, path);
+            case Q2_K -> new Q2_KMatrix(data, rows, cols, path);
+            case Q3_K -> new Q3_KMatrix(data, rows, cols, path);
+            case Q4_K -> new Q4_KMatrix(data, rows, cols, path);
+            case Q5_K -> new Q5_KMatrix(data, rows, cols, path);
+            case Q6_K -> new Q6_KMatrix(data, rows, cols, path);
         };
     }
 

@@ -38,6 +38,29 @@ public interface WeightMatrix {
      */
     void matMul(float[] x, int n, float[] out);
 
+    /**
+     * {@code n} mat-vecs at once: {@code x} holds {@code n} input vectors of {@code cols()} floats back to back and
+     * {@code out} receives {@code n} outputs of {@code rows()} floats. Each output equals, bit for bit, what
+     * {@link #matVec} gives for that input alone (the same activation quantization and the same per-row kernel),
+     * but every weight row is read once for all {@code n} inputs. This is decode for several tokens: the tokens a
+     * speculative draft proposes, or one token from each sequence of a batch. (Unlike {@link #matMul}, whose float
+     * tiles round differently, so prefill logits are close to decode logits but not equal.)
+     */
+    default void matVecEach(float[] x, int n, float[] out) {
+        if (n < 0 || x.length < (long) n * cols() || out.length < (long) n * rows()) {
+            throw new IllegalArgumentException("matVecEach: " + n + " inputs of " + cols() + " need x >= "
+                    + (long) n * cols() + " and out >= " + (long) n * rows() + ", got " + x.length + " and "
+                    + out.length);
+        }
+        float[] in = new float[cols()];
+        float[] result = new float[rows()];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(x, i * cols(), in, 0, cols());
+            matVec(in, result);
+            System.arraycopy(result, 0, out, i * rows(), rows());
+        }
+    }
+
     /** Writes the dequantized row {@code r} into {@code dst[offset .. offset + cols())}. */
     void row(int r, float[] dst, int offset);
 

@@ -21,6 +21,7 @@ class KernelPathsTest {
     private static final int[] ROWS = {1, 3, 16, 17, 37, 64};
     private static final int[] FLOAT_COLS = {1, 5, 8, 15, 16, 31, 33, 64, 100, 576};
     private static final int[] BLOCK_COLS = {32, 64, 96, 576};
+    private static final int[] SUPER_BLOCK_COLS = {256, 512, 768};
 
     private final int savedThreads = Parallel.threads();
 
@@ -30,7 +31,42 @@ class KernelPathsTest {
     }
 
     static int[] colsFor(Encoding e) {
-        return e.blockElements() == 1 ? FLOAT_COLS : BLOCK_COLS;
+        return e.blockElements() == 1 ? FLOAT_COLS : e.blockElements() == 32 ? BLOCK_COLS : SUPER_BLOCK_COLS;
+    }
+
+    /**
+     * A random matrix in {@code encoding}: encoded from Gaussian floats where Orchard encodes into it, else (the
+     * K-quants) random bytes, which reach every bit pattern, with their f16 scales set to small finite values.
+     */
+    static WeightMatrix randomMatrix(Encoding encoding, Random rnd, int rows, int cols) {
+        if (encoding.encodable()) {
+            return WeightMatrices.encode(encoding, random(rnd, rows * cols), rows, cols);
+        }
+        return WeightMatrices.wrap(encoding, randomSuperBlocks(encoding, rnd, rows * cols / 256), rows, cols);
+    }
+
+    /** {@code count} K-quant super-blocks of random bytes with finite f16 scale fields. */
+    static MemorySegment randomSuperBlocks(Encoding encoding, Random rnd, int count) {
+        int size = encoding.blockBytes();
+        byte[] raw = new byte[count * size];
+        rnd.nextBytes(raw);
+        MemorySegment data = Arena.ofAuto().allocate(raw.length, 8);
+        MemorySegment.copy(raw, 0, data, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, raw.length);
+        int[] halves = switch (encoding) {
+            case Q2_K -> new int[] {80, 82};
+            case Q3_K -> new int[] {108};
+            case Q4_K, Q5_K -> new int[] {0, 2};
+            case Q6_K -> new int[] {208};
+            default -> throw new IllegalArgumentException(encoding + " is not a K-quant");
+        };
+        for (int b = 0; b < count; b++) {
+            for (int at : halves) {
+                float v = (float) ((rnd.nextBoolean() ? 1 : -1) * 0.002 * (1 + rnd.nextInt(50)));
+                data.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, (long) b * size + at,
+                        Float.floatToFloat16(v));
+            }
+        }
+        return data;
     }
 
     static float[] random(Random rnd, int n) {
@@ -69,7 +105,7 @@ class KernelPathsTest {
             Parallel.setThreads(threads);
             for (int rows : ROWS) {
                 for (int cols : colsFor(encoding)) {
-                    WeightMatrix base = WeightMatrices.encode(encoding, random(rnd, rows * cols), rows, cols);
+                    WeightMatrix base = randomMatrix(encoding, rnd, rows, cols);
                     EncodedMatrix vector = unaligned(base, KernelPath.VECTOR_FLOAT);
                     EncodedMatrix scalar = unaligned(base, KernelPath.SCALAR);
                     float[] x = random(rnd, cols);
@@ -92,8 +128,7 @@ class KernelPathsTest {
         Random rnd = new Random(7 + encoding.ordinal());
         for (int cols : colsFor(encoding)) {
             int rows = 5;
-            EncodedMatrix m = unaligned(WeightMatrices.encode(encoding, random(rnd, rows * cols), rows, cols),
-                    KernelPath.VECTOR_FLOAT);
+            EncodedMatrix m = unaligned(randomMatrix(encoding, rnd, rows, cols), KernelPath.VECTOR_FLOAT);
             float[] got = new float[cols + 2];
             float[] want = new float[cols + 2];
             for (int r = 0; r < rows; r++) {
@@ -111,8 +146,8 @@ class KernelPathsTest {
         Parallel.setThreads(2);
         for (Encoding encoding : Encoding.values()) {
             for (int rows : new int[] {1, 5, 13, 37}) {
-                int cols = encoding.blockElements() == 1 ? 45 : 96;
-                EncodedMatrix m = unaligned(WeightMatrices.encode(encoding, random(rnd, rows * cols), rows, cols), path);
+                int cols = encoding.blockElements() == 1 ? 45 : encoding.blockElements() == 32 ? 96 : 512;
+                EncodedMatrix m = unaligned(randomMatrix(encoding, rnd, rows, cols), path);
                 EncodedMatrix scalar = unaligned(m, KernelPath.SCALAR);
                 for (int n : new int[] {1, 2, 3, 4, 5, 8, 13}) {
                     float[] x = random(rnd, n * cols);

@@ -101,6 +101,11 @@ public final class ModelResponder {
 
     /** Greedy answer to one prompt. */
     public String respond(String prompt) {
+        return respond(prompt, SamplingConfig.greedy());
+    }
+
+    /** An answer to one prompt drawn with {@code sampling} (greedy when its temperature is 0). */
+    public String respond(String prompt, SamplingConfig sampling) {
         int[] tokens = encodePrompt(prompt);
         int context = Math.min(model.config().maxPositionEmbeddings(), tokens.length + maxNewTokens + 1);
         if (tokens.length + 1 >= context) {
@@ -109,7 +114,7 @@ public final class ModelResponder {
         }
         Session session = adapter == null ? model.newSession(context) : model.newSession(context, adapter);
         int budget = Math.min(maxNewTokens, context - tokens.length - 1);
-        Generation g = new Generator(model.tokenizer()).generate(session, tokens, SamplingConfig.greedy(),
+        Generation g = new Generator(model.tokenizer()).generate(session, tokens, sampling,
                 new GenerationConfig(budget, stopTokens, List.of()), null);
         return g.text();
     }
