@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Orchard: a foundation-model stack for the JVM.",
         subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, ChatCommand.class, InspectCommand.class,
                 BenchCommand.class, ConvertCommand.class, CurateCommand.class, EvalCommand.class,
-                TokenizerCommand.class, PretrainCommand.class, FinetuneCommand.class, AlignCommand.class})
+                TokenizerCommand.class, PretrainCommand.class, FinetuneCommand.class, AlignCommand.class,
+                ExtractCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The pipeline configuration, read from JSON or YAML (snake_case keys). Every field has the published default, so
@@ -55,8 +56,12 @@ public final class CurationConfig implements Serializable {
 
     /** HTML main-text extraction. */
     public static final class Extract implements Serializable {
-        /** {@code boilerplate} (text/link-density classifier) or {@code all_text} (every visible text block). */
-        public String method = "boilerplate";
+        /**
+         * {@code article} (readability-style article-body extraction with page metadata, the density classifier as
+         * its fallback), {@code boilerplate} (the text/link-density block classifier alone) or {@code all_text}
+         * (every visible text block).
+         */
+        public String method = "article";
     }
 
     /** Project Gutenberg plain text: licence header and footer removal, and joining of hard-wrapped lines. */
@@ -252,8 +257,9 @@ public final class CurationConfig implements Serializable {
         if (!output.format.equals("jsonl") && !output.format.equals("parquet")) {
             throw new IllegalArgumentException("output.format must be jsonl or parquet, not " + output.format);
         }
-        if (!extract.method.equals("boilerplate") && !extract.method.equals("all_text")) {
-            throw new IllegalArgumentException("extract.method must be boilerplate or all_text");
+        if (!Set.of("article", "boilerplate", "all_text").contains(extract.method)) {
+            throw new IllegalArgumentException("extract.method must be article, boilerplate or all_text, not "
+                    + extract.method);
         }
         if (!profanity.action.equals("drop") && !profanity.action.equals("flag")) {
             throw new IllegalArgumentException("profanity.action must be drop or flag");

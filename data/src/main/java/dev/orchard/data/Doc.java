@@ -43,8 +43,9 @@ public record Doc(String id, String source, String url, String title, String con
         return new Doc(id, source, url, title, contentType, newText, language, quality, flags, meta);
     }
 
-    public Doc withExtracted(String newTitle, String newText) {
-        return new Doc(id, source, url, newTitle, PLAIN, newText, language, quality, flags, meta);
+    /** The document after main-text extraction: plain text, with the title, URL and extra fields the page gave. */
+    public Doc withExtracted(String newTitle, String newUrl, String newText, String newMeta) {
+        return new Doc(id, source, newUrl, newTitle, PLAIN, newText, language, quality, flags, newMeta);
     }
 
     public Doc withLanguage(String lang) {
