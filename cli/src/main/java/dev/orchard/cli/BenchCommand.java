@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure prefill and decode speed beside the memory-bandwidth roofline.",
                 "Examples: orchard bench --random smollm2-135m --encoding q4_0 --threads 2",
-                "          orchard bench --model model.gguf"})
+                "          orchard bench --model model.gguf",
+                "          orchard bench --model model.gguf --threads 2 --repeat 5 --against llama.cpp/build/bin/llama-bench"})
 final class BenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -60,6 +61,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
     Path json;
 
+    @Option(names = "--against", paramLabel = "LLAMA_BENCH",
+            description = "Also run this llama.cpp llama-bench binary on the same GGUF file (--model), with the same "
+                    + "prompt and generation lengths and threads, one run after each of Orchard's, and print both side "
+                    + "by side with the ratio. Never downloads or builds anything.")
+    Path against;
+
     static final class Presets extends java.util.ArrayList<String> {
         Presets() {
             super(ModelConfig.presetNames());
@@ -71,6 +78,18 @@ final class BenchCommand implements Callable<Integer> {
         if (promptTokens < 1 || genTokens < 1 || repeat < 1 || warmupSeconds < 0) {
             throw new IllegalArgumentException("--prompt-tokens, --gen-tokens and --repeat must be at least 1, --warmup-seconds at least 0");
         }
+        LlamaBench llama = null;
+        if (against != null) {
+            llama = new LlamaBench(against);
+            if (random != null || modelOptions.model == null
+                    || !modelOptions.model.getFileName().toString().endsWith(".gguf")) {
+                throw new IllegalArgumentException("--against needs --model FILE.gguf, the file both engines run");
+            }
+            if (modelOptions.encoding != null) {
+                throw new IllegalArgumentException("--against runs the file as stored: drop --encoding");
+            }
+        }
+        this.llama = llama;
         modelOptions.applyThreads();
         LanguageModel lm;
         String name;
@@ -88,6 +107,8 @@ final class BenchCommand implements Callable<Integer> {
             return run(lm, name);
         }
     }
+
+    private LlamaBench llama;
 
     private int run(LanguageModel lm, String name) throws Exception {
         ModelConfig c = lm.config();
@@ -126,11 +147,15 @@ final class BenchCommand implements Callable<Integer> {
 
         double[] prefill = new double[repeat];
         double[] decode = new double[repeat];
+        double[] llamaPrefill = new double[repeat];
+        double[] llamaDecode = new double[repeat];
+        double[] load = new double[repeat + 1];
         OpTimes times = profile ? new OpTimes() : null;
         // As llama-bench (whose figures the issue quotes): prefill ("pp") and decode ("tg") are separate tests,
         // each from an empty context, so decode times tokens at positions 0 .. genTokens - 1.
         Session s = lm.newSession(context);
         for (int r = 0; r < repeat; r++) {
+            load[r] = LlamaBench.loadAverage();
             s.reset();
             long t0 = System.nanoTime();
             s.prefill(prompt);
@@ -147,8 +172,19 @@ final class BenchCommand implements Callable<Integer> {
             s.setProfile(null);
             prefill[r] = promptTokens * 1e9 / (t1 - t0);
             decode[r] = genTokens * 1e9 / (t3 - t2);
-            System.err.printf("run %d: prefill %.1f tok/s, decode %.1f tok/s%n", r + 1, prefill[r], decode[r]);
+            System.err.printf("run %d: prefill %.1f tok/s, decode %.1f tok/s (load average %.2f)%n", r + 1, prefill[r],
+                    decode[r], load[r]);
+            if (llama != null) {
+                // Interleaved: one llama-bench invocation (its own warm-up run, then one measured repetition) after
+                // each of our runs, so both see the same machine conditions.
+                LlamaBench.Result other = llama.run(lm.path(), promptTokens, genTokens, Parallel.threads(), 1);
+                llamaPrefill[r] = other.prefill();
+                llamaDecode[r] = other.decode();
+                System.err.printf("       llama.cpp: prefill %.1f tok/s, decode %.1f tok/s%n", other.prefill(),
+                        other.decode());
+            }
         }
+        load[repeat] = LlamaBench.loadAverage();
         double prefillMedian = median(prefill);
         double decodeMedian = median(decode);
 
@@ -170,6 +206,17 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("read bandwidth    %8.1f GB/s (measured, %d threads)%n", bandwidth, Parallel.threads());
         System.out.printf("decode roofline   %8.1f tok/s  -> achieved %.0f%% of roofline%n", roofline, 100 * decodeMedian / roofline);
         System.out.printf("peak memory       %s RSS%n", peakRss > 0 ? Sizes.bytes(peakRss) : "unknown");
+        System.out.printf("load average      %.2f .. %.2f (1-minute, during the measured runs)%n", min(load), max(load));
+        if (llama != null) {
+            double lp = median(llamaPrefill);
+            double ld = median(llamaDecode);
+            System.out.printf("llama.cpp         %s, same file, %d threads, interleaved, medians of %d%n",
+                    llama.binary(), Parallel.threads(), repeat);
+            System.out.printf("  prefill         orchard %8.1f  llama.cpp %8.1f tok/s  ratio %.2f%n", prefillMedian, lp,
+                    prefillMedian / lp);
+            System.out.printf("  decode          orchard %8.1f  llama.cpp %8.1f tok/s  ratio %.2f%n", decodeMedian, ld,
+                    decodeMedian / ld);
+        }
         if (times != null) {
             long total = times.total();
             long tokens = (long) genTokens * repeat;
@@ -193,9 +240,34 @@ final class BenchCommand implements Callable<Integer> {
             root.put("decode_roofline_tokens_per_s", roofline);
             root.put("roofline_fraction", decodeMedian / roofline);
             root.put("peak_rss_bytes", peakRss);
+            putArray(root, "prefill_samples", prefill);
+            putArray(root, "decode_samples", decode);
+            putArray(root, "load_average", load);
+            if (llama != null) {
+                root.put("llama_bench", llama.binary().toString());
+                root.put("llama_prefill_tokens_per_s", median(llamaPrefill));
+                root.put("llama_decode_tokens_per_s", median(llamaDecode));
+                putArray(root, "llama_prefill_samples", llamaPrefill);
+                putArray(root, "llama_decode_samples", llamaDecode);
+            }
             dev.orchard.core.format.AtomicFiles.writeString(json, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         }
         return 0;
+    }
+
+    private static void putArray(ObjectNode root, String key, double[] values) {
+        var array = root.putArray(key);
+        for (double v : values) {
+            array.add(v);
+        }
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
     }
 
     /** Whether the rates agree within 5% of the largest. */
